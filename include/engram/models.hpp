@@ -1,0 +1,37 @@
+#pragma once
+// Run-time view of the registered neuron models (names, ports, parameters, state variables)
+// for parsing, validation and `engram info`. The math lives in models/neurons/.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace engram {
+
+struct model_field {
+  std::string name;
+  std::string unit;
+  double default_value = 0.0;  // parameters only
+};
+
+struct neuron_model_info {
+  std::string name;
+  int index = -1;  // position in the registry (models/registry.hpp)
+  std::vector<model_field> ports;   // receptor names and weight units
+  std::vector<model_field> params;  // with defaults
+  std::vector<model_field> state;   // state variables
+};
+
+inline constexpr const char* spike_source_array_model = "spike_source_array";
+
+const std::vector<neuron_model_info>& neuron_models_info();
+const neuron_model_info* find_neuron_model(std::string_view name);
+// Names of every model a population may use, comma separated (for error messages).
+std::string known_model_names();
+
+// Checks parameter overrides against the model's constraints; returns (field, message) of
+// the first violation, or empty strings.
+std::pair<std::string, std::string> check_neuron_params(const neuron_model_info& m,
+                                                        const std::map<std::string, double>& overrides);
+
+}  // namespace engram

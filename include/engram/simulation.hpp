@@ -1,0 +1,62 @@
+#pragma once
+// A network placed on one backend (DESIGN.md §1 layer 3): instantiate, advance, read results.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engram/network.hpp"
+#include "engram/recording.hpp"
+
+namespace engram {
+
+enum class backend_choice { automatic, cpu, cuda };
+
+backend_choice parse_backend(const std::string& name);  // "auto" | "cpu" | "cuda"
+
+struct simulation_options {
+  backend_choice backend = backend_choice::automatic;
+  int threads = 0;  // CPU threads; 0 = OpenMP default
+};
+
+// Why each backend can or cannot run here (for `engram info` and `auto`).
+struct backend_status {
+  bool cuda_compiled = false;
+  bool cuda_usable = false;
+  std::string cuda_reason;  // why not usable, or the device name
+};
+backend_status probe_backends();
+
+struct memory_estimate {
+  std::uint64_t synapses = 0;       // expected count
+  std::uint64_t bytes = 0;          // peak bytes during build and run
+  std::uint64_t available = 0;      // bytes this machine can give
+};
+memory_estimate estimate_memory(const network& net);
+
+class simulation {
+ public:
+  virtual ~simulation() = default;
+  // Advances n steps (phases in the order of engine.hpp).
+  virtual void advance(std::uint64_t n) = 0;
+  virtual std::uint64_t steps_done() const = 0;
+  // Recorded data up to now (device buffers are flushed first).
+  virtual const recording& results() = 0;
+  virtual std::string backend_name() const = 0;
+  virtual int threads() const = 0;
+  virtual std::uint64_t synapse_count() const = 0;
+  virtual std::uint64_t bytes_per_synapse() const = 0;
+  // A copy of one state variable of a population (all neurons).
+  virtual std::vector<float> state_variable(int population, const std::string& variable) = 0;
+  // The CSR arrays of a projection (for tests and snapshots).
+  virtual void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
+                        std::vector<float>& weight, std::vector<std::uint16_t>& delay) = 0;
+  double build_seconds = 0.0;
+  std::string backend_note;  // e.g. why `auto` fell back to the CPU
+};
+
+// Validates `net`, checks its memory estimate against what the machine has, builds the
+// connectivity and places the network on the chosen backend.
+std::unique_ptr<simulation> make_simulation(const network& net, const simulation_options& opt = {});
+
+}  // namespace engram

@@ -1,0 +1,59 @@
+#pragma once
+// What every neuron model header provides (see lif_delta.hpp for a commented example):
+//   name, ports (receptor names with weight units), params (double, units in comments) with a
+//   param table, state (only `real` fields, a table of names and units), derived (computed once
+//   per dt on the host), derive(), check(), initial(), and the ENGRAM_HOST_DEVICE update().
+// Per-population state lives in structure-of-arrays form: field k of neuron i at soa[k*n + i].
+#include <cstddef>
+#include <cstring>
+#include <string>
+
+#include "engram/config.hpp"
+
+namespace engram {
+
+template <class Params>
+struct param_field {
+  const char* name;
+  const char* unit;
+  double Params::*member;
+};
+
+struct named_unit {
+  const char* name;
+  const char* unit;
+};
+
+// Collects the first violated parameter constraint as (field, message).
+struct param_check {
+  std::string field;
+  std::string message;
+  void require(bool ok, const char* f, const char* msg) {
+    if (!ok && field.empty()) {
+      field = f;
+      message = msg;
+    }
+  }
+  bool ok() const { return field.empty(); }
+};
+
+template <class State>
+ENGRAM_HOST_DEVICE inline State load_state(const real* soa, std::size_t n, std::size_t i) {
+  State s;
+  constexpr std::size_t k_n = sizeof(State) / sizeof(real);
+  for (std::size_t k = 0; k < k_n; ++k)
+    std::memcpy(reinterpret_cast<char*>(&s) + k * sizeof(real), &soa[k * n + i], sizeof(real));
+  return s;
+}
+
+template <class State>
+ENGRAM_HOST_DEVICE inline void store_state(real* soa, std::size_t n, std::size_t i, const State& s) {
+  constexpr std::size_t k_n = sizeof(State) / sizeof(real);
+  for (std::size_t k = 0; k < k_n; ++k)
+    std::memcpy(&soa[k * n + i], reinterpret_cast<const char*>(&s) + k * sizeof(real), sizeof(real));
+}
+
+// Steps of a duration, rounded to the nearest step (t_ref, intervals).
+inline int to_steps(double t_ms, double dt_ms) { return static_cast<int>(t_ms / dt_ms + 0.5); }
+
+}  // namespace engram

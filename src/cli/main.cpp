@@ -1,0 +1,192 @@
+// The engram command line: run, validate, info.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <omp.h>
+
+#include "engram/errors.hpp"
+#include "engram/model_file.hpp"
+#include "engram/models.hpp"
+#include "engram/output.hpp"
+#include "engram/simulation.hpp"
+#include "engram/version.hpp"
+
+namespace {
+
+enum exit_code { ok = 0, bad_model = 2, io_failure = 3, no_backend = 4, sim_failure = 5, internal = 70 };
+
+std::string human_count(double x) {
+  if (x >= 1e9) return fmt::format("{:.2f}G", x / 1e9);
+  if (x >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (x >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+struct run_args {
+  std::string model, out = "out", backend = "auto";
+  std::uint64_t seed = 0;
+  double duration = 0;
+  int threads = 0;
+  bool quiet = false;
+};
+
+int run(const run_args& a) {
+  engram::network net = engram::load_model_file(a.model);
+  if (a.seed) net.run.seed = a.seed;
+  if (a.duration > 0) net.run.duration = a.duration;
+  engram::validate(net);
+  engram::simulation_options opt;
+  opt.backend = engram::parse_backend(a.backend);
+  opt.threads = a.threads;
+  std::uint64_t neurons = 0;
+  for (const auto& p : net.populations) neurons += p.size;
+  auto sim = engram::make_simulation(net, opt);
+  if (!sim->backend_note.empty()) fmt::print(stderr, "engram: {}\n", sim->backend_note);
+  if (!a.quiet)
+    fmt::print(stderr, "engram: {} neurons, {} synapses built in {:.2f} s ({} backend, {} threads)\n", human_count(static_cast<double>(neurons)),
+               human_count(static_cast<double>(sim->synapse_count())), sim->build_seconds, sim->backend_name(), sim->threads());
+
+  const std::uint64_t total = net.steps();
+  const double dt = net.run.dt;
+  const bool tty = isatty(fileno(stderr));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  double last_print = 0.0;
+  bool printed = false;
+  std::uint64_t chunk = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(10.0 / dt)));  // 10 ms first
+  while (sim->steps_done() < total) {
+    const double before = wall();
+    sim->advance(std::min(chunk, total - sim->steps_done()));
+    const double spent = wall() - before;
+    // Aim for about 0.25 s of wall time per chunk so progress stays fresh.
+    if (spent < 0.1) chunk *= 2;
+    else if (spent > 0.5 && chunk > 1) chunk /= 2;
+    const double now = wall();
+    if (!a.quiet && now > 2.0 && now - last_print >= 1.0) {
+      const double done_ms = static_cast<double>(sim->steps_done()) * dt;
+      const double rtf = now / (done_ms * 1e-3);
+      const double eta = (static_cast<double>(total - sim->steps_done()) * dt * 1e-3) * rtf;
+      fmt::print(stderr, "{}engram: {:.1f} / {:.1f} s biological | wall {:.1f} s | real-time factor {:.2f} | ETA {:.0f} s{}",
+                 tty ? "\r" : "", done_ms * 1e-3, static_cast<double>(total) * dt * 1e-3, now, rtf, eta, tty ? "   " : "\n");
+      last_print = now;
+      printed = true;
+    }
+  }
+  const double simulate_s = wall();
+  if (printed && tty) fmt::print(stderr, "\n");
+  engram::run_info info;
+  info.model_file = a.model;
+  info.model_json = read_text(a.model);
+  info.simulate_seconds = simulate_s;
+  engram::write_output(a.out, net, *sim, info);
+  if (!a.quiet) {
+    const double bio_s = static_cast<double>(total) * dt * 1e-3;
+    std::string rates;
+    const auto& rec = sim->results();
+    for (std::size_t p = 0; p < net.populations.size(); ++p)
+      rates += fmt::format("{}{} {:.2f} Hz", rates.empty() ? "" : ", ", net.populations[p].name,
+                           static_cast<double>(rec.spike_count[p]) / (static_cast<double>(net.populations[p].size) * bio_s));
+    fmt::print(stderr, "engram: simulated {:.3f} s in {:.2f} s (real-time factor {:.3f}); mean rates: {}\n", bio_s, simulate_s,
+               simulate_s / bio_s, rates);
+    fmt::print(stderr, "engram: wrote {}/manifest.json\n", a.out);
+  }
+  return ok;
+}
+
+int validate_cmd(const std::string& model) {
+  const engram::network net = engram::load_model_file(model);
+  std::uint64_t neurons = 0;
+  for (const auto& p : net.populations) neurons += p.size;
+  const auto m = engram::estimate_memory(net);
+  fmt::print("{}: valid: {} populations ({} neurons), {} projections (about {} synapses), {} stimuli, {} recorders; "
+             "{} steps of {} ms; estimated memory {:.2f} GiB\n",
+             model, net.populations.size(), neurons, net.projections.size(), human_count(static_cast<double>(m.synapses)),
+             net.stimuli.size(), net.recorders.size(), net.steps(), net.run.dt, static_cast<double>(m.bytes) / 1073741824.0);
+  return ok;
+}
+
+int info_cmd() {
+  fmt::print("engram {} (commit {})\n", engram::version, engram::git_commit);
+  fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads\n", omp_get_max_threads());
+  const auto s = engram::probe_backends();
+  if (!s.cuda_compiled) fmt::print("  cuda: unavailable: {}\n", s.cuda_reason);
+  else if (!s.cuda_usable) fmt::print("  cuda: compiled in, unusable here: {}\n", s.cuda_reason);
+  else fmt::print("  cuda: available: {}\n", s.cuda_reason);
+  fmt::print("neuron models:\n");
+  for (const auto& m : engram::neuron_models_info()) {
+    std::string ports;
+    for (const auto& p : m.ports) ports += fmt::format("{}{} ({})", ports.empty() ? "" : ", ", p.name, p.unit);
+    fmt::print("  {}: receptors {}\n", m.name, ports);
+  }
+  fmt::print("  {}: a population that emits spikes at given times\n", engram::spike_source_array_model);
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"engram: simulate spiking neural networks with learning synapses (CPU and NVIDIA GPUs).\n"
+               "Units: ms, mV, nS, pA, pF, Hz. Model files: docs/model-format.md.",
+               "engram"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(engram::version));
+  run_args ra;
+  auto* run_cmd = app.add_subcommand("run", "Simulate a model file and write results into a folder");
+  run_cmd->add_option("model", ra.model, "model file (JSON)")->required();
+  run_cmd->add_option("--out", ra.out, "output folder (created; files are replaced)")->capture_default_str();
+  run_cmd->add_option("--backend", ra.backend, "auto, cpu or cuda (auto picks CUDA when a device is usable)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+  run_cmd->add_option("--seed", ra.seed, "override run.seed (positive integer)");
+  run_cmd->add_option("--duration", ra.duration, "override run.duration (ms)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--threads", ra.threads, "CPU threads (default: all cores)")->check(CLI::Range(1, 4096));
+  run_cmd->add_flag("--quiet", ra.quiet, "no progress or summary on stderr");
+  std::string vmodel;
+  auto* val_cmd = app.add_subcommand("validate", "Check a model file without simulating it");
+  val_cmd->add_option("model", vmodel, "model file (JSON)")->required();
+  auto* info = app.add_subcommand("info", "Show the build, the backends and why one is unavailable");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? ok : bad_model;
+  }
+  try {
+    if (*run_cmd) return run(ra);
+    if (*val_cmd) return validate_cmd(vmodel);
+    if (*info) return info_cmd();
+  } catch (const engram::invalid_model& e) {
+    fmt::print(stderr, "engram: error: {}\n", e.what());
+    return bad_model;
+  } catch (const engram::io_error& e) {
+    fmt::print(stderr, "engram: error: {}\n", e.what());
+    return io_failure;
+  } catch (const engram::backend_unavailable& e) {
+    fmt::print(stderr, "engram: error: {}\n", e.what());
+    return no_backend;
+  } catch (const engram::error& e) {
+    fmt::print(stderr, "engram: error: {}\n", e.what());
+    return sim_failure;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "engram: error: out of memory\n");
+    return sim_failure;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "engram: internal error: {}\n", e.what());
+    return internal;
+  }
+  return ok;
+}

@@ -1,0 +1,173 @@
+// Connectivity generation (DESIGN.md §1 layer 2). Each "generating neuron" (the presynaptic
+// neuron for most connectors, the postsynaptic one for fixed_indegree, a chunk of synapses for
+// fixed_total_number, a row for from_file) draws from its own Philox stream keyed by (seed,
+// projection, generator); generators run in parallel and their synapses are placed into the
+// CSR in generator order, so threads never change the result.
+#include <cmath>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include "engram/errors.hpp"
+#include "engram/network.hpp"
+#include "models/sampling.hpp"
+#include "synapse_table.hpp"
+
+namespace engram {
+
+namespace {
+
+struct raw_synapse {
+  std::uint32_t pre, post;
+  float weight;
+  std::uint16_t delay;
+};
+
+constexpr std::uint64_t total_number_chunk = 1u << 20;
+
+// Draws k distinct values from [0, m) (Floyd's algorithm); order of insertion is kept.
+template <class Emit>
+void distinct_sample(rng::stream& s, std::uint64_t m, std::uint64_t k, Emit&& emit) {
+  std::unordered_set<std::uint64_t> chosen;
+  chosen.reserve(k * 2);
+  for (std::uint64_t j = m - k; j < m; ++j) {
+    const std::uint64_t t = s.below(j + 1);
+    const std::uint64_t v = chosen.count(t) ? j : t;
+    chosen.insert(v);
+    emit(v);
+  }
+}
+
+}  // namespace
+
+synapse_table build_synapses(const network& net, std::size_t index) {
+  const projection& pr = net.projections[index];
+  const std::uint64_t ns = net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size;
+  const std::uint64_t nt = net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size;
+  const bool same = pr.source == pr.target;
+  const connector& c = pr.conn;
+  const double dt = net.run.dt;
+  const std::uint64_t seed = net.run.seed;
+  const auto proj_id = static_cast<std::uint32_t>(index);
+  using k = connector::kind;
+
+  std::uint64_t generators = ns;
+  if (c.type == k::fixed_indegree) generators = nt;
+  if (c.type == k::fixed_total_number) generators = (c.n + total_number_chunk - 1) / total_number_chunk;
+  if (c.type == k::from_file) generators = c.pre.size();
+
+  std::vector<std::vector<raw_synapse>> out(generators);
+  const double log_1mp = c.type == k::fixed_probability && c.p < 1.0 ? std::log1p(-c.p) : 0.0;
+  bool delay_too_long = false;
+  double bad_delay = 0.0;
+
+#pragma omp parallel for schedule(dynamic, 64)
+  for (std::uint64_t g = 0; g < generators; ++g) {
+    rng::stream s(seed, rng::domain::connectivity, proj_id, static_cast<std::uint32_t>(g));
+    auto& v = out[g];
+    auto add = [&](std::uint64_t pre, std::uint64_t post, std::size_t file_row = SIZE_MAX) {
+      double w, d;
+      if (file_row != SIZE_MAX && !c.weights.empty()) {
+        w = c.weights[file_row];
+        d = c.delays[file_row];
+      } else {
+        w = sample(pr.weight, s);
+        d = sample(pr.delay, s);
+      }
+      const double steps = std::floor(d / dt + 0.5);
+      if (steps > 65535.0) {
+#pragma omp critical
+        {
+          delay_too_long = true;
+          bad_delay = d;
+        }
+      }
+      v.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), static_cast<float>(w),
+                   static_cast<std::uint16_t>(std::clamp(steps, 1.0, 65535.0))});
+    };
+    switch (c.type) {
+      case k::all_to_all:
+        for (std::uint64_t j = 0; j < nt; ++j)
+          if (c.autapses || !same || j != g) add(g, j);
+        break;
+      case k::one_to_one:
+        add(g, g);
+        break;
+      case k::fixed_probability: {
+        if (c.p <= 0.0) break;
+        // Geometric skipping: the gap to the next connected target is geometric with p.
+        std::uint64_t j = 0;
+        while (true) {
+          if (c.p < 1.0) {
+            const double gap = math::floor(math::log(s.uniform()) / log_1mp);
+            if (gap >= static_cast<double>(nt - j)) break;
+            j += static_cast<std::uint64_t>(gap);
+          }
+          if (j >= nt) break;
+          if (c.autapses || !same || j != g) add(g, j);
+          ++j;
+        }
+        break;
+      }
+      case k::fixed_outdegree:
+      case k::fixed_indegree: {
+        const bool skip_self = same && !c.autapses;
+        const std::uint64_t m = (c.type == k::fixed_indegree ? ns : nt) - (skip_self ? 1 : 0);
+        auto partner = [&](std::uint64_t x) { return skip_self && x >= g ? x + 1 : x; };
+        auto emit = [&](std::uint64_t x) {
+          if (c.type == k::fixed_indegree) add(partner(x), g);
+          else add(g, partner(x));
+        };
+        if (c.multapses) {
+          for (std::uint64_t n = 0; n < c.n; ++n) emit(s.below(m));
+        } else {
+          distinct_sample(s, m, c.n, emit);
+        }
+        break;
+      }
+      case k::fixed_total_number: {
+        const std::uint64_t first = g * total_number_chunk;
+        const std::uint64_t count = std::min(total_number_chunk, c.n - first);
+        for (std::uint64_t n = 0; n < count;) {
+          const std::uint64_t pre = s.below(ns), post = s.below(nt);
+          if (!c.autapses && same && pre == post) continue;
+          add(pre, post);
+          ++n;
+        }
+        break;
+      }
+      case k::from_file:
+        add(c.pre[g], c.post[g], g);
+        break;
+    }
+  }
+  if (delay_too_long)
+    throw invalid_model(fmt::format("{}: projections[{}].delay: a drawn delay of {} ms exceeds 65535 steps; bound it with \"high\"",
+                                    net.source_file, index, bad_delay));
+
+  // Assemble CSR rows in generator order.
+  synapse_table t;
+  t.row_ptr.assign(ns + 1, 0);
+  for (const auto& v : out)
+    for (const auto& r : v) ++t.row_ptr[r.pre + 1];
+  for (std::uint64_t i = 0; i < ns; ++i) t.row_ptr[i + 1] += t.row_ptr[i];
+  const std::uint64_t total = t.row_ptr[ns];
+  t.target.resize(total);
+  t.weight.resize(total);
+  t.delay.resize(total);
+  std::vector<std::uint64_t> fill(t.row_ptr.begin(), t.row_ptr.end() - 1);
+  for (auto& v : out) {
+    for (const auto& r : v) {
+      const std::uint64_t pos = fill[r.pre]++;
+      t.target[pos] = r.post;
+      t.weight[pos] = r.weight;
+      t.delay[pos] = r.delay;
+      t.max_delay = std::max(t.max_delay, r.delay);
+    }
+    std::vector<raw_synapse>().swap(v);
+  }
+  return t;
+}
+
+}  // namespace engram

@@ -1,0 +1,424 @@
+// The CPU backend: the reference implementation. OpenMP over neurons and spikes; every
+// per-element computation is the shared ENGRAM_HOST_DEVICE model math; the phase order is
+// engine.hpp's. Deterministic for any thread count: spike lists are ordered, input is summed
+// in fixed point (one ring-buffer copy per thread, reduced in a fixed order), random numbers
+// are counter-based.
+#include "cpu_backend.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include "engine.hpp"
+#include "engram/errors.hpp"
+#include "engram/models.hpp"
+#include "model_params.hpp"
+#include "models/fixed_point.hpp"
+#include "models/poisson.hpp"
+#include "models/registry.hpp"
+#include "models/sampling.hpp"
+#include "recorder_setup.hpp"
+#include "synapse_table.hpp"
+
+namespace engram {
+
+namespace {
+
+struct population_state {
+  int model = -1;  // index in neuron_models; -1 for a spike source
+  std::uint64_t n = 0;
+  int n_vars = 0;
+  int n_ports = 0;
+  std::vector<real> soa;       // state, n_vars x n
+  std::vector<char> derived;   // the model's `derived` struct, bytes
+  std::vector<real> input;     // n_ports x n, this step
+  std::vector<real> i_stim;    // n, pA
+  std::vector<std::uint32_t> spikes;  // this step, ascending
+  // spike_source_array: spike steps per neuron (CSR) and a cursor
+  std::vector<std::uint64_t> src_ptr, src_steps, src_cursor;
+  std::vector<int> outgoing;  // projection indices
+};
+
+struct poisson_stim {
+  int pop = -1, port = 0;
+  std::uint32_t id = 0;
+  std::vector<std::uint32_t> neurons;  // empty = all
+  std::vector<std::uint32_t> chunks;   // per selected neuron (or one)
+  std::vector<double> chunk_lambda, exp_minus;
+  float weight = 0;
+  std::uint64_t start = 0, stop = 0;  // steps [start, stop)
+};
+
+struct current_stim {
+  int pop = -1;
+  std::vector<std::uint32_t> neurons;
+  std::vector<std::uint64_t> change_steps;  // amplitude[k] from change_steps[k] on
+  std::vector<real> amplitudes;
+};
+
+class cpu_simulation final : public simulation {
+ public:
+  cpu_simulation(const network& net, int threads) : net_(net) {
+    if (threads > 0) omp_set_num_threads(threads);
+    threads_ = omp_get_max_threads();
+    const double dt = net.run.dt;
+    const std::size_t np = net.populations.size();
+    pops_.resize(np);
+    for (std::size_t p = 0; p < np; ++p) init_population(p);
+    // Connectivity.
+    std::uint16_t max_delay = 1;
+    tables_.reserve(net.projections.size());
+    for (std::size_t j = 0; j < net.projections.size(); ++j) {
+      tables_.push_back(build_synapses(net, j));
+      max_delay = std::max(max_delay, tables_.back().max_delay);
+      const auto& pr = net.projections[j];
+      pops_[static_cast<std::size_t>(net.population_index(pr.source))].outgoing.push_back(static_cast<int>(j));
+      const int t = net.population_index(pr.target);
+      const auto* m = find_neuron_model(net.populations[static_cast<std::size_t>(t)].model);
+      int port = 0;
+      for (std::size_t k = 0; k < m->ports.size(); ++k)
+        if (m->ports[k].name == pr.receptor) port = static_cast<int>(k);
+      proj_target_.push_back(t);
+      proj_port_.push_back(port);
+    }
+    ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
+    for (auto& ps : pops_) {
+      if (ps.model < 0) continue;
+      ring_offset_.push_back(0);
+    }
+    ring_base_.assign(np, 0);
+    std::uint64_t total = 0;
+    for (std::size_t p = 0; p < np; ++p) {
+      ring_base_[p] = total;
+      total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
+    }
+    ring_per_thread_ = total;
+    ring_.assign(ring_per_thread_ * static_cast<std::uint64_t>(threads_), 0);
+    // Stimuli.
+    for (std::size_t s = 0; s < net.stimuli.size(); ++s) init_stimulus(s, dt);
+    rec_ = setup_recording(net);
+    take_weight_snapshots(0);
+  }
+
+  void advance(std::uint64_t n) override {
+    for (std::uint64_t k = 0; k < n; ++k) {
+      engine_step(*this, step_);
+      ++step_;
+    }
+  }
+  std::uint64_t steps_done() const override { return step_; }
+  const recording& results() override { return rec_; }
+  std::string backend_name() const override { return "cpu"; }
+  int threads() const override { return threads_; }
+  std::uint64_t synapse_count() const override {
+    std::uint64_t s = 0;
+    for (const auto& t : tables_) s += t.size();
+    return s;
+  }
+  std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
+
+  std::vector<float> state_variable(int population, const std::string& variable) override {
+    const auto& ps = pops_.at(static_cast<std::size_t>(population));
+    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(population)].model);
+    if (!m) throw invalid_model(fmt::format("population {} has no state", population));
+    for (std::size_t k = 0; k < m->state.size(); ++k)
+      if (m->state[k].name == variable)
+        return {ps.soa.begin() + static_cast<std::ptrdiff_t>(k * ps.n), ps.soa.begin() + static_cast<std::ptrdiff_t>((k + 1) * ps.n)};
+    throw invalid_model(fmt::format("model {} has no state variable {}", m->name, variable));
+  }
+  void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
+                std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
+    const auto& t = tables_.at(static_cast<std::size_t>(projection));
+    row_ptr = t.row_ptr;
+    target = t.target;
+    weight = t.weight;
+    delay = t.delay;
+  }
+
+  // ---- phases (called by engine_step) ----
+  void deliver(std::uint64_t t) {
+    const std::uint64_t slot = t % ring_len_;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      auto& ps = pops_[p];
+      const std::uint64_t n = ps.n;
+      for (int port = 0; port < ps.n_ports; ++port) {
+        const std::uint64_t base = ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
+        real* in = ps.input.data() + static_cast<std::uint64_t>(port) * n;
+#pragma omp parallel for schedule(static)
+        for (std::uint64_t i = 0; i < n; ++i) {
+          std::int64_t sum = 0;
+          for (int th = 0; th < threads_; ++th) {
+            std::int64_t& cell = ring_[static_cast<std::uint64_t>(th) * ring_per_thread_ + base + i];
+            sum += cell;
+            cell = 0;
+          }
+          in[i] = from_fixed(sum);
+        }
+      }
+    }
+  }
+
+  void stimulate(std::uint64_t t) {
+    for (auto& ps : pops_) std::fill(ps.i_stim.begin(), ps.i_stim.end(), real(0));
+    const std::uint64_t seed = net_.run.seed;
+    for (const auto& s : poisson_) {
+      if (t < s.start || t >= s.stop) continue;
+      auto& ps = pops_[static_cast<std::size_t>(s.pop)];
+      real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
+      const std::uint64_t count = s.neurons.empty() ? ps.n : s.neurons.size();
+      const bool per_neuron = s.chunks.size() > 1;
+#pragma omp parallel for schedule(static)
+      for (std::uint64_t k = 0; k < count; ++k) {
+        const std::uint32_t i = s.neurons.empty() ? static_cast<std::uint32_t>(k) : s.neurons[k];
+        const std::size_t r = per_neuron ? k : 0;
+        const std::uint32_t c = poisson_count(seed, s.id, i, static_cast<std::uint32_t>(t), s.chunks[r],
+                                              s.chunk_lambda[r], s.exp_minus[r]);
+        if (c) in[i] += static_cast<real>(c) * s.weight;
+      }
+    }
+    for (const auto& s : currents_) {
+      const auto it = std::upper_bound(s.change_steps.begin(), s.change_steps.end(), t);
+      if (it == s.change_steps.begin()) continue;
+      const real a = s.amplitudes[static_cast<std::size_t>(it - s.change_steps.begin() - 1)];
+      if (a == real(0)) continue;
+      auto& ps = pops_[static_cast<std::size_t>(s.pop)];
+      if (s.neurons.empty())
+        for (auto& x : ps.i_stim) x += a;
+      else
+        for (auto i : s.neurons) ps.i_stim[i] += a;
+    }
+  }
+
+  void update_neurons(std::uint64_t t) {
+    for (auto& ps : pops_) {
+      ps.spikes.clear();
+      if (ps.model < 0) {
+        for (std::uint64_t i = 0; i < ps.n; ++i) {
+          bool fired = false;
+          while (ps.src_cursor[i] < ps.src_ptr[i + 1] && ps.src_steps[ps.src_cursor[i]] == t) {
+            ++ps.src_cursor[i];
+            fired = true;
+          }
+          if (fired) ps.spikes.push_back(static_cast<std::uint32_t>(i));
+        }
+        continue;
+      }
+      dispatch_model(ps.model, [&]<class M>() { update_population<M>(ps); });
+    }
+  }
+
+  void propagate(std::uint64_t t) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      const auto& ps = pops_[p];
+      if (ps.spikes.empty()) continue;
+      for (int j : ps.outgoing) {
+        const synapse_table& tab = tables_[static_cast<std::size_t>(j)];
+        const auto tgt = static_cast<std::size_t>(proj_target_[static_cast<std::size_t>(j)]);
+        const std::uint64_t n = pops_[tgt].n;
+        const std::uint64_t base = ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
+        const std::int64_t count = static_cast<std::int64_t>(ps.spikes.size());
+#pragma omp parallel for schedule(dynamic, 16)
+        for (std::int64_t k = 0; k < count; ++k) {
+          std::int64_t* ring = ring_.data() + static_cast<std::uint64_t>(omp_get_thread_num()) * ring_per_thread_ + base;
+          const std::uint32_t pre = ps.spikes[static_cast<std::size_t>(k)];
+          const std::uint64_t end = tab.row_ptr[pre + 1];
+          for (std::uint64_t s = tab.row_ptr[pre]; s < end; ++s) {
+            const std::uint64_t slot = (t + tab.delay[s]) % ring_len_;
+            ring[slot * n + tab.target[s]] += to_fixed(tab.weight[s]);
+          }
+        }
+      }
+    }
+  }
+
+  void post_spike_plasticity(std::uint64_t) {}
+  void synapse_dynamics(std::uint64_t) {}
+  void slow_processes(std::uint64_t) {}
+
+  void record(std::uint64_t t) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) rec_.spike_count[p] += pops_[p].spikes.size();
+    for (auto& r : rec_.spike_recorders) {
+      for (auto i : pops_[static_cast<std::size_t>(r.population)].spikes) {
+        if (!r.selected.empty() && !r.selected[i]) continue;
+        r.step.push_back(t);
+        r.neuron.push_back(i);
+      }
+    }
+    for (auto& r : rec_.rate_recorders) {
+      const std::uint64_t b = t / r.bin_steps;
+      if (b < r.counts.size()) r.counts[b] += pops_[static_cast<std::size_t>(r.population)].spikes.size();
+    }
+    for (auto& r : rec_.state_recorders) {
+      if ((t + 1) % r.interval_steps != 0) continue;
+      const auto& ps = pops_[static_cast<std::size_t>(r.population)];
+      r.times.push_back(static_cast<double>(t + 1) * net_.run.dt);
+      for (std::size_t v = 0; v < r.variables.size(); ++v)
+        for (auto i : r.neurons) r.values[v].push_back(ps.soa[static_cast<std::uint64_t>(r.var_index[v]) * ps.n + i]);
+    }
+    take_weight_snapshots(t + 1);
+  }
+
+ private:
+  void init_population(std::size_t p) {
+    const population& desc = net_.populations[p];
+    auto& ps = pops_[p];
+    ps.n = desc.size;
+    ps.i_stim.assign(ps.n, 0);
+    if (desc.model == spike_source_array_model) {
+      ps.src_ptr.assign(ps.n + 1, 0);
+      for (std::uint64_t i = 0; i < ps.n; ++i) {
+        for (double tm : desc.spike_times[i]) {
+          // A spike at time tm (ms) is the end of step round(tm/dt) - 1.
+          const auto s = static_cast<std::uint64_t>(std::llround(tm / net_.run.dt)) - 1;
+          ps.src_steps.push_back(s);
+        }
+        ps.src_ptr[i + 1] = ps.src_steps.size();
+      }
+      ps.src_cursor.assign(ps.src_ptr.begin(), ps.src_ptr.end() - 1);
+      return;
+    }
+    const neuron_model_info* m = find_neuron_model(desc.model);
+    ps.model = m->index;
+    dispatch_model(ps.model, [&]<class M>() {
+      const auto params = make_params<M>(desc.params);
+      const typename M::derived d = M::derive(params, net_.run.dt);
+      ps.derived.resize(sizeof d);
+      std::memcpy(ps.derived.data(), &d, sizeof d);
+      ps.n_ports = M::n_ports;
+      ps.n_vars = static_cast<int>(sizeof(typename M::state) / sizeof(real));
+      ps.soa.assign(static_cast<std::uint64_t>(ps.n_vars) * ps.n, 0);
+      ps.input.assign(static_cast<std::uint64_t>(ps.n_ports) * ps.n, 0);
+      const typename M::state s0 = M::initial(params);
+      // Which state fields have a distribution, in state-table order.
+      std::vector<std::pair<int, const distribution*>> draws;
+      for (int k = 0; k < ps.n_vars; ++k) {
+        auto it = desc.initial.find(M::state_table[k].name);
+        if (it != desc.initial.end()) draws.emplace_back(k, &it->second);
+      }
+      const std::uint64_t n = ps.n;
+#pragma omp parallel for schedule(static)
+      for (std::uint64_t i = 0; i < n; ++i) {
+        typename M::state s = s0;
+        rng::stream st(net_.run.seed, rng::domain::initial_state, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
+        for (const auto& [k, dist] : draws) {
+          const real v = static_cast<real>(sample(*dist, st));
+          std::memcpy(reinterpret_cast<char*>(&s) + static_cast<std::size_t>(k) * sizeof(real), &v, sizeof v);
+        }
+        store_state(ps.soa.data(), n, i, s);
+      }
+    });
+  }
+
+  void init_stimulus(std::size_t index, double dt) {
+    const stimulus& s = net_.stimuli[index];
+    const int p = net_.population_index(s.target);
+    const std::uint64_t steps = net_.steps();
+    auto to_step = [&](double ms) { return static_cast<std::uint64_t>(std::llround(ms / dt)); };
+    if (s.type == stimulus::kind::poisson) {
+      poisson_stim ps;
+      ps.pop = p;
+      ps.id = static_cast<std::uint32_t>(index);
+      ps.neurons = s.neurons;
+      const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(p)].model);
+      for (std::size_t k = 0; k < m->ports.size(); ++k)
+        if (m->ports[k].name == s.receptor) ps.port = static_cast<int>(k);
+      ps.weight = static_cast<float>(s.weight);
+      ps.start = to_step(s.start);
+      ps.stop = s.stop < 0 ? steps : to_step(s.stop);
+      for (double rate : s.rates) {
+        const double lambda = rate * 1e-3 * dt * static_cast<double>(s.sources);
+        const auto chunks = static_cast<std::uint32_t>(std::max(1.0, std::ceil(lambda / poisson_chunk_mean)));
+        ps.chunks.push_back(chunks);
+        ps.chunk_lambda.push_back(lambda / chunks);
+        ps.exp_minus.push_back(std::exp(-lambda / chunks));
+      }
+      poisson_.push_back(std::move(ps));
+      return;
+    }
+    current_stim cs;
+    cs.pop = p;
+    cs.neurons = s.neurons;
+    if (s.type == stimulus::kind::dc) {
+      cs.change_steps = {to_step(s.start)};
+      cs.amplitudes = {static_cast<real>(s.amplitude)};
+      if (s.stop >= 0) {
+        cs.change_steps.push_back(to_step(s.stop));
+        cs.amplitudes.push_back(0);
+      }
+    } else {
+      for (std::size_t k = 0; k < s.times.size(); ++k) {
+        cs.change_steps.push_back(to_step(s.times[k]));
+        cs.amplitudes.push_back(static_cast<real>(s.amplitudes[k]));
+      }
+    }
+    currents_.push_back(std::move(cs));
+  }
+
+  template <class M>
+  void update_population(population_state& ps) {
+    typename M::derived d;
+    std::memcpy(&d, ps.derived.data(), sizeof d);
+    const std::uint64_t n = ps.n;
+    std::vector<std::vector<std::uint32_t>> local(static_cast<std::size_t>(threads_));
+#pragma omp parallel
+    {
+      auto& mine = local[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+      for (std::uint64_t i = 0; i < n; ++i) {
+        auto s = load_state<typename M::state>(ps.soa.data(), n, i);
+        real in[M::n_ports];
+        for (int k = 0; k < M::n_ports; ++k) in[k] = ps.input[static_cast<std::uint64_t>(k) * n + i];
+        if (M::update(s, d, in, ps.i_stim[i])) mine.push_back(static_cast<std::uint32_t>(i));
+        store_state(ps.soa.data(), n, i, s);
+      }
+    }
+    // Static schedule: thread k holds a contiguous, ascending block, so concatenation in thread
+    // order gives an ordered spike list.
+    for (const auto& l : local) ps.spikes.insert(ps.spikes.end(), l.begin(), l.end());
+  }
+
+  void take_weight_snapshots(std::uint64_t done) {
+    for (auto& r : rec_.weight_recorders) {
+      for (std::size_t k = 0; k < r.at_step.size(); ++k) {
+        if (r.at_step[k] != done) continue;
+        const auto& tab = tables_[static_cast<std::size_t>(r.projection)];
+        if (r.pre.empty()) {
+          r.pre.resize(tab.size());
+          r.post.resize(tab.size());
+          for (std::uint64_t i = 0; i + 1 < tab.row_ptr.size(); ++i)
+            for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
+              r.pre[s] = static_cast<std::int32_t>(i);
+              r.post[s] = static_cast<std::int32_t>(tab.target[s]);
+            }
+        }
+        r.values.insert(r.values.end(), tab.weight.begin(), tab.weight.end());
+      }
+    }
+  }
+
+  const network& net_;
+  int threads_ = 1;
+  std::uint64_t step_ = 0;
+  std::vector<population_state> pops_;
+  std::vector<synapse_table> tables_;
+  std::vector<int> proj_target_, proj_port_;
+  std::uint64_t ring_len_ = 2;
+  std::vector<std::uint64_t> ring_base_, ring_offset_;
+  std::uint64_t ring_per_thread_ = 0;
+  std::vector<std::int64_t> ring_;  // threads x (per population: ports x ring_len x n)
+  std::vector<poisson_stim> poisson_;
+  std::vector<current_stim> currents_;
+  recording rec_;
+};
+
+}  // namespace
+
+std::unique_ptr<simulation> make_cpu_simulation(const network& net, int threads) {
+  return std::make_unique<cpu_simulation>(net, threads);
+}
+
+}  // namespace engram

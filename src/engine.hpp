@@ -1,0 +1,20 @@
+#pragma once
+// The order of one timestep, written once for every backend (DESIGN.md §2). A backend provides
+// the phases; this template fixes their order.
+#include <cstdint>
+
+namespace engram {
+
+template <class Backend>
+void engine_step(Backend& b, std::uint64_t t) {
+  b.deliver(t);            // 1. this step's ring-buffer slot -> per-port input
+  b.stimulate(t);          // 2. Poisson, DC and step-current input
+  b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list
+  b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay (pre-spike plasticity)
+  b.post_spike_plasticity(t);  // 5. (no rules yet)
+  b.synapse_dynamics(t);   // 6. (no per-synapse continuous state yet)
+  b.slow_processes(t);     // 7. (no homeostasis yet)
+  b.record(t);             // 8. spikes, rates, probes, snapshots
+}
+
+}  // namespace engram

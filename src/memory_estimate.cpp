@@ -1,0 +1,67 @@
+// Memory needed by a network, estimated from the description before anything is allocated.
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include "engram/models.hpp"
+#include "engram/simulation.hpp"
+#include "synapse_table.hpp"
+
+#include <omp.h>
+
+namespace engram {
+
+namespace {
+std::uint64_t available_bytes() {
+  std::ifstream f("/proc/meminfo");
+  std::string key;
+  std::uint64_t kb = 0;
+  std::string unit;
+  while (f >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024;
+  return 0;
+}
+}  // namespace
+
+memory_estimate estimate_memory(const network& net) {
+  memory_estimate e;
+  double synapses = 0.0;
+  double max_delay_steps = 1.0;
+  for (const auto& pr : net.projections) {
+    const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
+    const double nt = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
+    using k = connector::kind;
+    switch (pr.conn.type) {
+      case k::all_to_all: synapses += ns * nt; break;
+      case k::one_to_one: synapses += ns; break;
+      case k::fixed_probability: synapses += pr.conn.p * ns * nt; break;
+      case k::fixed_indegree: synapses += static_cast<double>(pr.conn.n) * nt; break;
+      case k::fixed_outdegree: synapses += static_cast<double>(pr.conn.n) * ns; break;
+      case k::fixed_total_number: synapses += static_cast<double>(pr.conn.n); break;
+      case k::from_file: synapses += static_cast<double>(pr.conn.pre.size()); break;
+    }
+    const double dmax = pr.delay.max_value();
+    max_delay_steps = std::max(max_delay_steps, std::isfinite(dmax) ? dmax / net.run.dt : 4.0 * pr.delay.nominal() / net.run.dt);
+  }
+  double neurons_bytes = 0.0;
+  double ring_cells = 0.0;
+  for (const auto& p : net.populations) {
+    const auto* m = find_neuron_model(p.model);
+    const double n = static_cast<double>(p.size);
+    if (!m) {
+      neurons_bytes += n * 24.0;
+      continue;
+    }
+    neurons_bytes += n * 4.0 * static_cast<double>(m->state.size() + m->ports.size() + 1);
+    ring_cells += n * static_cast<double>(m->ports.size()) * (std::min(max_delay_steps, 65535.0) + 1.0);
+  }
+  // During the build each synapse exists twice: as a generated record (16 bytes) and in CSR.
+  const double per_synapse = static_cast<double>(synapse_table::bytes_per_synapse) + 16.0;
+  const double bytes = synapses * per_synapse + neurons_bytes + ring_cells * 8.0 * omp_get_max_threads();
+  e.synapses = static_cast<std::uint64_t>(synapses);
+  e.bytes = bytes > 1.8e19 ? ~0ULL : static_cast<std::uint64_t>(bytes);
+  e.available = available_bytes();
+  return e;
+}
+
+}  // namespace engram

@@ -1,0 +1,125 @@
+#include "engram/output.hpp"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engram/errors.hpp"
+#include "engram/npy.hpp"
+#include "engram/version.hpp"
+
+namespace engram {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+struct writer {
+  fs::path dir;
+  json files = json::array();
+
+  template <class T>
+  void put(const std::string& name, const std::vector<T>& v, std::vector<std::uint64_t> shape, const std::string& what) {
+    if (shape.empty()) shape = {v.size()};
+    const fs::path tmp = dir / (name + ".tmp");
+    npy::write(tmp.string(), v, shape);
+    fs::rename(tmp, dir / name);
+    files.push_back({{"name", name}, {"dtype", npy::descr_of<T>()}, {"shape", shape}, {"description", what}});
+  }
+};
+
+}  // namespace
+
+void write_output(const std::string& dir_name, const network& net, simulation& sim, const run_info& info) {
+  std::error_code ec;
+  fs::create_directories(dir_name, ec);
+  if (ec || !fs::is_directory(dir_name)) throw io_error(fmt::format("{}: cannot create output folder: {}", dir_name, ec.message()));
+  writer w{dir_name};
+  const recording& rec = sim.results();
+  const double dt = net.run.dt;
+  const auto pop_name = [&](int p) { return net.populations[static_cast<std::size_t>(p)].name; };
+
+  for (const auto& r : rec.spike_recorders) {
+    // Structured array: ('t', float64 ms), ('i', int32 neuron).
+    const std::string name = fmt::format("spikes_{}.npy", pop_name(r.population));
+    std::vector<char> buf(r.step.size() * 12);
+    for (std::size_t k = 0; k < r.step.size(); ++k) {
+      const double t = static_cast<double>(r.step[k] + 1) * dt;
+      const auto i = static_cast<std::int32_t>(r.neuron[k]);
+      std::memcpy(&buf[k * 12], &t, 8);
+      std::memcpy(&buf[k * 12 + 8], &i, 4);
+    }
+    const fs::path tmp = w.dir / (name + ".tmp");
+    npy::write(tmp.string(), "[('t', '<f8'), ('i', '<i4')]", {r.step.size()}, buf.data(), buf.size());
+    fs::rename(tmp, w.dir / name);
+    w.files.push_back({{"name", name}, {"dtype", "[('t','<f8'),('i','<i4')]"}, {"shape", {r.step.size()}},
+                       {"description", fmt::format("spikes of {}: t = time (ms, end of step), i = neuron", pop_name(r.population))}});
+  }
+  for (const auto& r : rec.state_recorders) {
+    const std::uint64_t samples = r.times.size();
+    for (std::size_t v = 0; v < r.variables.size(); ++v)
+      w.put(fmt::format("state_{}_{}.npy", pop_name(r.population), r.variables[v]), r.values[v], {samples, r.neurons.size()},
+            fmt::format("{} of neurons {} of {} (samples x neurons)", r.variables[v], json(r.neurons).dump(), pop_name(r.population)));
+    w.put(fmt::format("state_{}_times.npy", pop_name(r.population)), r.times, {}, "sample times (ms)");
+  }
+  for (const auto& r : rec.rate_recorders) {
+    const double n = static_cast<double>(net.populations[static_cast<std::size_t>(r.population)].size);
+    const double bin_s = static_cast<double>(r.bin_steps) * dt * 1e-3;
+    std::vector<double> hz(r.counts.size());
+    for (std::size_t b = 0; b < hz.size(); ++b) hz[b] = static_cast<double>(r.counts[b]) / (n * bin_s);
+    w.put(fmt::format("rate_{}.npy", pop_name(r.population)), hz, {},
+          fmt::format("population rate of {} (Hz) in bins of {} ms", pop_name(r.population), static_cast<double>(r.bin_steps) * dt));
+  }
+  for (const auto& r : rec.weight_recorders) {
+    const std::string pn = net.projections[static_cast<std::size_t>(r.projection)].name;
+    const std::uint64_t n_syn = r.pre.size();
+    w.put(fmt::format("weights_{}.npy", pn), r.values, {r.times.size(), n_syn}, "weights (snapshots x synapses, CSR order)");
+    w.put(fmt::format("weights_{}_pre.npy", pn), r.pre, {}, "presynaptic neuron of each synapse");
+    w.put(fmt::format("weights_{}_post.npy", pn), r.post, {}, "postsynaptic neuron of each synapse");
+    w.put(fmt::format("weights_{}_times.npy", pn), r.times, {}, "snapshot times (ms)");
+  }
+
+  json manifest;
+  manifest["engram_version"] = version;
+  manifest["git_commit"] = git_commit;
+  manifest["model_file"] = info.model_file;
+  try {
+    manifest["model"] = info.model_json.empty() ? json(nullptr) : json::parse(info.model_json);
+  } catch (const json::exception&) {
+    manifest["model"] = nullptr;
+  }
+  manifest["seed"] = net.run.seed;
+  manifest["backend"] = sim.backend_name();
+  manifest["threads"] = sim.threads();
+  manifest["dt"] = dt;
+  const double bio_s = static_cast<double>(sim.steps_done()) * dt * 1e-3;
+  manifest["duration"] = static_cast<double>(sim.steps_done()) * dt;
+  manifest["timing"] = {{"build_s", sim.build_seconds},
+                        {"simulate_s", info.simulate_seconds},
+                        {"real_time_factor", bio_s > 0 ? info.simulate_seconds / bio_s : 0.0}};
+  manifest["synapses"] = sim.synapse_count();
+  manifest["bytes_per_synapse"] = sim.bytes_per_synapse();
+  json pops = json::object();
+  for (std::size_t p = 0; p < net.populations.size(); ++p) {
+    const double n = static_cast<double>(net.populations[p].size);
+    pops[net.populations[p].name] = {{"size", net.populations[p].size},
+                                     {"spikes", rec.spike_count[p]},
+                                     {"rate_hz", bio_s > 0 ? static_cast<double>(rec.spike_count[p]) / (n * bio_s) : 0.0}};
+  }
+  manifest["populations"] = pops;
+  manifest["files"] = w.files;
+  const fs::path tmp = w.dir / "manifest.json.tmp";
+  {
+    std::ofstream f(tmp);
+    if (!f) throw io_error(fmt::format("{}: cannot write manifest", tmp.string()));
+    f << manifest.dump(2) << "\n";
+    if (!f) throw io_error(fmt::format("{}: write failed", tmp.string()));
+  }
+  fs::rename(tmp, w.dir / "manifest.json");
+}
+
+}  // namespace engram
