@@ -6,26 +6,15 @@
 
 #include "cuda_bridge.hpp"
 #include "engram/errors.hpp"
+#include "math_probe.hpp"
 
 namespace engram::cuda {
 
 bool compiled() { return true; }
 
 bool usable(std::string& why) {
-  int count = 0;
-  const cudaError_t err = cudaGetDeviceCount(&count);
-  if (err != cudaSuccess) {
-    why = std::string("no usable CUDA device: ") + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")";
-    cudaGetLastError();
-    return false;
-  }
-  if (count == 0) {
-    why = "no CUDA device found";
-    return false;
-  }
-  cudaDeviceProp prop{};
-  cudaGetDeviceProperties(&prop, 0);
-  why = std::string("the CUDA backend is not implemented yet in this version (device 0: ") + prop.name + ")";
+  if (!cuda_detail::device_present(why)) return false;
+  why = "the CUDA backend is not implemented yet in this version (device 0: " + why + ")";
   return false;
 }
 

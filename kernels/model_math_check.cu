@@ -1,6 +1,13 @@
 // Compiles every model-math header for the device, so host/device mistakes fail the build
 // from day one, and offers a tiny kernel that the GPU tests use to compare device math with
 // the host.
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "math_probe.hpp"
 #include "models/fixed_point.hpp"
 #include "models/math.hpp"
 #include "models/poisson.hpp"
@@ -30,15 +37,98 @@ __global__ void neuron_step_kernel(real* soa, const typename M::derived d, const
   store_state(soa, n, i, s);
 }
 
-template __global__ void neuron_step_kernel<neurons::lif_delta>(real*, const neurons::lif_delta::derived, const real*, const real*, std::size_t, unsigned*);
-template __global__ void neuron_step_kernel<neurons::lif_curr_exp>(real*, const neurons::lif_curr_exp::derived, const real*, const real*, std::size_t, unsigned*);
-template __global__ void neuron_step_kernel<neurons::lif_cond_exp>(real*, const neurons::lif_cond_exp::derived, const real*, const real*, std::size_t, unsigned*);
-template __global__ void neuron_step_kernel<neurons::adex_cond_exp>(real*, const neurons::adex_cond_exp::derived, const real*, const real*, std::size_t, unsigned*);
 
 __global__ void poisson_probe_kernel(std::uint64_t seed, std::uint32_t n, double lambda, double e, std::uint32_t* out) {
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   out[i] = poisson_count(seed, 0, i, 7, 1, lambda, e);
+}
+
+namespace {
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorName(e));
+}
+template <class T>
+T* to_device(const std::vector<T>& v) {
+  T* d = nullptr;
+  check(cudaMalloc(&d, v.size() * sizeof(T) + 1), "cudaMalloc");
+  check(cudaMemcpy(d, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy");
+  return d;
+}
+template <class T>
+void to_host(std::vector<T>& v, const T* d) {
+  check(cudaMemcpy(v.data(), d, v.size() * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy");
+}
+unsigned blocks(std::size_t n) { return static_cast<unsigned>((n + 255) / 256); }
+}  // namespace
+
+bool device_present(std::string& why) {
+  int count = 0;
+  const cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess) {
+    why = std::string("no usable CUDA device: ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+    cudaGetLastError();
+    return false;
+  }
+  if (count == 0) {
+    why = "no CUDA device found";
+    return false;
+  }
+  cudaDeviceProp prop{};
+  cudaGetDeviceProperties(&prop, 0);
+  why = prop.name;
+  return true;
+}
+
+void device_math(const std::vector<double>& x, std::vector<double>& exp_out, std::vector<double>& log_out,
+                 std::vector<float>& expf_out) {
+  const std::size_t n = x.size();
+  exp_out.assign(n, 0);
+  log_out.assign(n, 0);
+  expf_out.assign(n, 0);
+  double* dx = to_device(x);
+  double* de = to_device(exp_out);
+  double* dl = to_device(log_out);
+  float* df = to_device(expf_out);
+  math_probe_kernel<<<blocks(n), 256>>>(dx, de, dl, df, n);
+  check(cudaGetLastError(), "math_probe_kernel launch");
+  to_host(exp_out, de);
+  to_host(log_out, dl);
+  to_host(expf_out, df);
+  cudaFree(dx), cudaFree(de), cudaFree(dl), cudaFree(df);
+}
+
+void device_neuron_steps(int model_index, const void* derived, std::size_t derived_bytes, std::vector<float>& soa,
+                         std::size_t n, const std::vector<float>& input, const std::vector<float>& i_stim, int steps,
+                         std::vector<unsigned>& spiked) {
+  dispatch_model(model_index, [&]<class M>() {
+    if (derived_bytes != sizeof(typename M::derived)) throw std::runtime_error("derived size mismatch");
+    typename M::derived d;
+    std::memcpy(&d, derived, sizeof d);
+    real* ds = to_device(soa);
+    real* din = to_device(input);
+    real* dstim = to_device(i_stim);
+    std::vector<unsigned> one(n, 0);
+    unsigned* dsp = to_device(one);
+    spiked.clear();
+    for (int k = 0; k < steps; ++k) {
+      neuron_step_kernel<M><<<blocks(n), 256>>>(ds, d, din + static_cast<std::size_t>(k) * M::n_ports * n, dstim, n, dsp);
+      check(cudaGetLastError(), "neuron_step_kernel launch");
+      to_host(one, dsp);
+      spiked.insert(spiked.end(), one.begin(), one.end());
+    }
+    to_host(soa, ds);
+    cudaFree(ds), cudaFree(din), cudaFree(dstim), cudaFree(dsp);
+  });
+}
+
+void device_poisson(std::uint64_t seed, std::uint32_t n, double lambda, std::vector<std::uint32_t>& out) {
+  out.assign(n, 0);
+  std::uint32_t* d = to_device(out);
+  poisson_probe_kernel<<<blocks(n), 256>>>(seed, n, lambda, math::exp(-lambda), d);
+  check(cudaGetLastError(), "poisson_probe_kernel launch");
+  to_host(out, d);
+  cudaFree(d);
 }
 
 }  // namespace engram::cuda_detail

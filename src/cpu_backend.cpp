@@ -28,6 +28,11 @@ namespace engram {
 
 namespace {
 
+// Below these sizes a phase runs on one thread: a parallel region costs microseconds, more
+// than the work, and much more when the cores are shared with other programs.
+constexpr std::uint64_t parallel_min_neurons = 8192;
+constexpr std::uint64_t parallel_min_synapses = 65536;
+
 struct population_state {
   int model = -1;  // index in neuron_models; -1 for a spike source
   std::uint64_t n = 0;
@@ -148,7 +153,7 @@ class cpu_simulation final : public simulation {
       for (int port = 0; port < ps.n_ports; ++port) {
         const std::uint64_t base = ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
         real* in = ps.input.data() + static_cast<std::uint64_t>(port) * n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= parallel_min_neurons)
         for (std::uint64_t i = 0; i < n; ++i) {
           std::int64_t sum = 0;
           for (int th = 0; th < threads_; ++th) {
@@ -171,7 +176,7 @@ class cpu_simulation final : public simulation {
       real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
       const std::uint64_t count = s.neurons.empty() ? ps.n : s.neurons.size();
       const bool per_neuron = s.chunks.size() > 1;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= parallel_min_neurons)
       for (std::uint64_t k = 0; k < count; ++k) {
         const std::uint32_t i = s.neurons.empty() ? static_cast<std::uint32_t>(k) : s.neurons[k];
         const std::size_t r = per_neuron ? k : 0;
@@ -221,7 +226,8 @@ class cpu_simulation final : public simulation {
         const std::uint64_t n = pops_[tgt].n;
         const std::uint64_t base = ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
         const std::int64_t count = static_cast<std::int64_t>(ps.spikes.size());
-#pragma omp parallel for schedule(dynamic, 16)
+        const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
+#pragma omp parallel for schedule(dynamic, 16) if (work >= parallel_min_synapses)
         for (std::int64_t k = 0; k < count; ++k) {
           std::int64_t* ring = ring_.data() + static_cast<std::uint64_t>(omp_get_thread_num()) * ring_per_thread_ + base;
           const std::uint32_t pre = ps.spikes[static_cast<std::size_t>(k)];
@@ -364,7 +370,7 @@ class cpu_simulation final : public simulation {
     std::memcpy(&d, ps.derived.data(), sizeof d);
     const std::uint64_t n = ps.n;
     std::vector<std::vector<std::uint32_t>> local(static_cast<std::size_t>(threads_));
-#pragma omp parallel
+#pragma omp parallel if (n >= parallel_min_neurons)
     {
       auto& mine = local[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)

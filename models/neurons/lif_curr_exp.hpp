@@ -68,7 +68,8 @@ struct lif_curr_exp {
     d.V_reset = static_cast<real>(p.V_reset);
     d.I_e = static_cast<real>(p.I_e);
     d.P22 = static_cast<real>(std::exp(-dt / p.tau_m));
-    d.P20 = static_cast<real>(-(p.tau_m / p.C_m) * std::expm1(-dt / p.tau_m));
+    // From the rounded P22 so the float steady state is exactly E_L + R I (see lif_delta.hpp).
+    d.P20 = static_cast<real>((p.tau_m / p.C_m) * (1.0 - static_cast<double>(d.P22)));
     d.P11_exc = static_cast<real>(std::exp(-dt / p.tau_syn_exc));
     d.P11_inh = static_cast<real>(std::exp(-dt / p.tau_syn_inh));
     d.P21_exc = static_cast<real>(propagator_32(p.tau_syn_exc, p.tau_m, p.C_m, dt));
@@ -94,8 +95,9 @@ struct lif_curr_exp {
       s.refractory -= 1;
       s.v = d.V_reset;
     } else {
-      s.v = d.E_L + (s.v - d.E_L) * d.P22 + (d.I_e + i_stim) * d.P20 + s.i_exc * d.P21_exc +
-            s.i_inh * d.P21_inh;
+      // Small terms first, E_L last: one rounding at the scale of |V| (see lif_delta.hpp).
+      s.v = d.E_L + ((s.v - d.E_L) * d.P22 + (d.I_e + i_stim) * d.P20 + s.i_exc * d.P21_exc +
+                     s.i_inh * d.P21_inh);
       if (s.v >= d.V_th) {
         s.v = d.V_reset;
         s.refractory = d.ref_steps;

@@ -51,7 +51,9 @@ struct lif_delta {
     d.V_reset = static_cast<real>(p.V_reset);
     d.I_e = static_cast<real>(p.I_e);
     d.P = static_cast<real>(std::exp(-dt / p.tau_m));
-    d.gain = static_cast<real>(-(p.tau_m / p.C_m) * std::expm1(-dt / p.tau_m));
+    // From the rounded P, so that the float steady state is exactly E_L + R I: 1 - P is
+    // ill-conditioned in float (P rounding alone would shift V_inf by ~6e-6 relative).
+    d.gain = static_cast<real>((p.tau_m / p.C_m) * (1.0 - static_cast<double>(d.P)));
     d.ref_steps = static_cast<real>(to_steps(p.t_ref, dt));
     return d;
   }
@@ -73,7 +75,8 @@ struct lif_delta {
       s.v = d.V_reset;
       return false;
     }
-    s.v = d.E_L + (s.v - d.E_L) * d.P + (d.I_e + i_stim) * d.gain + in[0];
+    // Small terms are summed first and E_L added last: one rounding at the scale of |V|.
+    s.v = d.E_L + ((s.v - d.E_L) * d.P + (d.I_e + i_stim) * d.gain + in[0]);
     if (s.v >= d.V_th) {
       s.v = d.V_reset;
       s.refractory = d.ref_steps;

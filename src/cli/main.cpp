@@ -163,7 +163,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? ok : bad_model;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    fmt::print(stderr, "engram: error: {} (see engram --help)\n", e.what());
+    return bad_model;
   }
   try {
     if (*run_cmd) return run(ra);

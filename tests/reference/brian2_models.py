@@ -58,7 +58,13 @@ import tempfile
 import time
 import warnings
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError as _e:  # the reference stack is missing: ctest SKIP
+    if __name__ == '__main__':
+        print(f'SKIP: numpy not importable with {sys.executable}: {_e}')
+        sys.exit(77)
+    raise
 
 SKIP_EXIT = 77
 SPIKE_DTYPE = np.dtype([('t', '<f8'), ('i', '<i4')])
@@ -107,7 +113,7 @@ def _scaled(n, scale):
     return max(1, int(round(n * scale)))
 
 
-def describe(model, n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0):
+def describe(model, n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0, background=None):
     """Return a plain description of the network shared by the Brian and the
     engram builders: {'populations': {name: size}, 'projections': [...],
     'stimuli': [...]}.
@@ -116,6 +122,10 @@ def describe(model, n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0):
     (K_E, K_I) -> fixed in-degree connectivity (multapses allowed, no
     autapses) instead of fixed probability (COBA, CUBA).  Brunel is always
     fixed in-degree; its in-degrees are kept when N is scaled.
+    background: optional (sources, rate_hz) for COBA/CUBA: every neuron gets
+    `sources` independent Poisson inputs at rate_hz on the excitatory
+    receptor with the excitatory weight (not part of the published
+    benchmarks, which are self-sustained; see bench/README.md).
     """
     if model == 'coba':
         net = COBA_NET
@@ -168,6 +178,11 @@ def describe(model, n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0):
             if src == tgt:
                 conn['autapses'] = autapses
             proj(src, tgt, rec, w, net['delay'], conn)
+    if background is not None:
+        d['background'] = [int(background[0]), float(background[1])]
+        for tgt in ('E', 'I'):
+            d['stimuli'].append(dict(type='poisson', target=tgt, rate=float(background[1]),
+                                     sources=int(background[0]), weight=exc[1], receptor=exc[0]))
     return d
 
 
@@ -210,9 +225,9 @@ def mean_outdegree(desc):
 # ---------------------------------------------------------------------------
 
 def engram_model(model, n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0,
-                 duration_ms=1000.0, seed=1, record_spikes=True, dt_ms=DT_MS):
+                 duration_ms=1000.0, seed=1, record_spikes=True, dt_ms=DT_MS, background=None):
     """engram model JSON (as a dict) for the same network as run_<model>."""
-    desc = describe(model, n_scale, sizes, indegree, g, eta)
+    desc = describe(model, n_scale, sizes, indegree, g, eta, background)
     if model == 'coba':
         neuron, net, nmodel = COBA_NEURON, COBA_NET, 'lif_cond_exp'
         initial = {'v': {'dist': 'uniform', 'low': net['v0'][0], 'high': net['v0'][1]},
@@ -292,6 +307,22 @@ def spike_stats(spikes, n, t_start_ms, t_stop_ms):
             'n_cv': int(valid.size)}
 
 
+SUSTAINED_MIN_HZ = 1.0
+
+
+def sustained(spikes_by_pop, sizes, duration_ms, min_rate_hz=SUSTAINED_MIN_HZ):
+    """True if every population still fires at >= min_rate_hz in the last quarter
+    of the run.  COBA started from Brette's random initial state dies out within
+    ~35 ms in about a third of the network realizations (Brian 2.5.1: 8 of 24
+    seeds); such runs must not enter the seed-to-seed spread."""
+    t0 = 0.75 * duration_ms
+    for p, n in sizes.items():
+        t = spikes_by_pop[p]['t']
+        if np.count_nonzero(t > t0) / (n * (duration_ms - t0) / 1000.0) < min_rate_hz:
+            return False
+    return True
+
+
 def ks_2samp(a, b):
     """Two-sample Kolmogorov-Smirnov statistic sup|F_a - F_b| (numpy)."""
     a = np.sort(np.asarray(a, dtype=np.float64))
@@ -327,11 +358,24 @@ def import_brian():
 def default_directory(model, desc, tag=''):
     pops = '-'.join(f'{k}{v}' for k, v in desc['populations'].items())
     conn = desc['projections'][0]['connector']['type'] if desc['projections'] else 'none'
+    if desc['projections'] and conn == 'fixed_indegree' and model != 'brunel':
+        conn += '-' + '-'.join(str(p['connector']['indegree']) for p in desc['projections'][::2])
+    if desc.get('background'):
+        conn += '-bg'
     base = os.path.join(tempfile.gettempdir(), 'engram-brian2')
     return os.path.join(base, f'{model}-{pops}-{conn}{tag}')
 
 
-def _setup(target, threads, seed, dt_ms, make_jobs):
+# Runs Brian's ./main and records its peak resident memory (KiB) in results/maxrss_kb.txt
+_RSS_WRAPPER = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(['./main'] + sys.argv[1:])\n"
+    "_, status, ru = os.wait4(p.pid, 0)\n"
+    "open('results/maxrss_kb.txt', 'w').write(str(ru.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
+def _setup(target, threads, seed, dt_ms, make_jobs, measure_rss=False):
     if target not in TARGETS:
         raise ValueError(f'target must be one of {TARGETS}, not {target!r}')
     b2 = import_brian()
@@ -347,6 +391,8 @@ def _setup(target, threads, seed, dt_ms, make_jobs):
         b2.prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
         jobs = make_jobs or os.cpu_count() or 1
         b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f'-j{jobs}']
+        if measure_rss:
+            b2.prefs.devices.cpp_standalone.run_cmd_unix = [sys.executable, '-c', _RSS_WRAPPER]
     else:
         b2.set_device('runtime')
         b2.prefs.codegen.target = target
@@ -479,8 +525,14 @@ def _build_network(b2, model, desc, record_spikes, rng):
     objs.extend(syns)
     for st in desc['stimuli']:
         G = groups[st['target']]
-        objs.append(b2.PoissonInput(G, 'v', N=int(st['sources']), rate=st['rate'] * Hz,
-                                    weight=f"{st['weight']}*mV*int(not_refractory)"))
+        rec = st['receptor']
+        if rec == 'delta':      # discarded during refractoriness, like the synapses
+            var, w = 'v', f"{st['weight']}*mV*int(not_refractory)"
+        elif model == 'coba':   # conductances integrate during refractoriness
+            var, w = f'g_{rec}', st['weight'] * nS
+        else:                   # cuba: pA -> equivalent voltage jump
+            var, w = ('ge' if rec == 'exc' else 'gi'), st['weight'] * wunit
+        objs.append(b2.PoissonInput(G, var, N=int(st['sources']), rate=st['rate'] * Hz, weight=w))
     mons = {name: b2.SpikeMonitor(G, record=record_spikes, name=f'spikes_{name}')
             for name, G in groups.items()}
     objs.extend(mons.values())
@@ -489,26 +541,30 @@ def _build_network(b2, model, desc, record_spikes, rng):
 
 def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standalone',
               directory=None, *, sizes=None, indegree=None, g=5.0, eta=2.0, threads=1,
-              record_spikes=True, t_start_ms=0.0, clean=False, dt_ms=DT_MS, make_jobs=None):
+              record_spikes=True, t_start_ms=0.0, clean=False, dt_ms=DT_MS, make_jobs=None,
+              background=None, measure_rss=False):
     """Build and run one network in Brian 2; see the module docstring.
 
     Returns a dict with keys: model, target, seed, duration_ms, dt_ms,
     t_start_ms, populations {name: size}, synapses, rates_hz {pop: Hz},
     cv_mean {pop}, n_cv {pop}, cv {pop: per-neuron CV array (neurons with
     >= 3 spikes)}, spike_counts {pop}, spikes {pop: structured array or None
-    if record_spikes is False}, timing {construct_s, codegen_s, compile_s,
+    if record_spikes is False}, last_spike_ms {pop}, sustained (bool, see
+    sustained(); only with record_spikes), timing {construct_s, codegen_s, compile_s,
     init_s, simulate_s, build_s, total_s, real_time_factor}, directory,
     brian2_version.  build_s = everything before the time-step loop
     (network construction in Python, code generation, compilation, and
     in the binary: allocation, connectivity and initial values);
+    peak_rss_bytes: peak resident memory of Brian's binary (cpp_standalone
+    with measure_rss=True, else None);
     simulate_s = the time-step loop only (Brian's own timer);
     real_time_factor = simulate_s / biological time (lower is faster).
     """
-    desc = describe(model, n_scale, sizes, indegree, g, eta)
+    desc = describe(model, n_scale, sizes, indegree, g, eta, background)
     steps = int(round(duration_ms / dt_ms))
     duration_ms = steps * dt_ms
+    b2 = _setup(target, threads, seed, dt_ms, make_jobs, measure_rss and target == 'cpp_standalone')
     t_wall0 = time.perf_counter()
-    b2 = _setup(target, threads, seed, dt_ms, make_jobs)
     rng = np.random.default_rng(int(seed))
     net, groups, syns, mons, n_syn = _build_network(b2, model, desc, record_spikes, rng)
     timing = {}
@@ -527,7 +583,15 @@ def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standa
         sim = float(b2.device._last_run_time)
         timing.update(construct_s=t1 - t_wall0, codegen_s=(t2 - t1) - make_s - run_bin,
                       compile_s=make_s, init_s=run_bin - sim, simulate_s=sim)
+        rss_file = os.path.join(directory, 'results', 'maxrss_kb.txt')
+        if measure_rss and os.path.exists(rss_file):
+            with open(rss_file) as f:
+                peak_rss_bytes = int(f.read().strip()) * 1024
+            os.remove(rss_file)
+        else:
+            peak_rss_bytes = None
     else:
+        peak_rss_bytes = None
         t1 = time.perf_counter()
         net.run(steps * dt_ms * b2.ms, report=None)
         t2 = time.perf_counter()
@@ -543,7 +607,8 @@ def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standa
            'duration_ms': duration_ms, 'dt_ms': dt_ms, 't_start_ms': float(t_start_ms),
            'populations': dict(desc['populations']), 'synapses': n_syn,
            'description': desc, 'rates_hz': {}, 'cv_mean': {}, 'n_cv': {}, 'cv': {},
-           'spike_counts': {}, 'spikes': {}, 'directory': directory,
+           'spike_counts': {}, 'spikes': {}, 'last_spike_ms': {}, 'directory': directory,
+           'peak_rss_bytes': peak_rss_bytes,
            'brian2_version': b2.__version__}
     if model == 'brunel':
         res['g'], res['eta'] = float(g), float(eta)
@@ -562,9 +627,12 @@ def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standa
             res['cv'][name] = st['cv']
             res['cv_mean'][name] = st['cv_mean']
             res['n_cv'][name] = st['n_cv']
+            res['last_spike_ms'][name] = float(sp['t'].max()) if sp.size else None
         else:
             res['spikes'][name] = None
             res['rates_hz'][name] = res['spike_counts'][name] / (n * duration_ms / 1000.0)
+    if record_spikes:
+        res['sustained'] = sustained(res['spikes'], res['populations'], duration_ms)
     timing['total_s'] = time.perf_counter() - t_wall0
     res['timing'] = timing
     del net, groups, syns, mons
@@ -597,8 +665,13 @@ def _r(x, nd=6):
 
 
 def seed_spread(per_seed, pops):
-    """min/max/mean/std of rates and mean CVs over seeds; pairwise KS of CV distributions."""
-    out = {'rates_hz': {}, 'cv_mean': {}, 'ks_pairwise': {}}
+    """min/max/mean/std of rates and mean CVs over the sustained seeds; pairwise
+    KS of their CV distributions."""
+    all_seeds = per_seed
+    per_seed = [s for s in per_seed if s.get('sustained', True)]
+    out = {'seeds_used': [s['seed'] for s in per_seed],
+           'seeds_died': [s['seed'] for s in all_seeds if not s.get('sustained', True)],
+           'rates_hz': {}, 'cv_mean': {}, 'ks_pairwise': {}}
     for pop in pops:
         for key in ('rates_hz', 'cv_mean'):
             v = np.array([s[key][pop] for s in per_seed if s[key].get(pop) is not None], float)
@@ -620,26 +693,41 @@ def seed_spread(per_seed, pops):
 
 def reference_runs(model, seeds, duration_ms=1000.0, target='cpp_standalone', directory=None,
                    n_scale=1.0, sizes=None, indegree=None, g=5.0, eta=2.0, threads=1,
-                   t_start_ms=0.0, save_spikes=None, log=print):
-    """Run `model` once per seed and return the JSON-able reference dict."""
+                   t_start_ms=0.0, save_spikes=None, log=print, min_sustained=None,
+                   background=None):
+    """Run `model` once per seed and return the JSON-able reference dict.
+
+    min_sustained: keep adding seeds (max seed + 1, ...) until that many runs
+    sustain their activity (see sustained()), at most len(seeds) + 3 *
+    min_sustained runs.  Only sustained runs enter ref['spread']."""
     per_seed = []
     pops = None
-    for k, s in enumerate(seeds):
+    seeds = [int(x) for x in seeds]
+    queue = list(seeds)
+    cap = len(seeds) + 3 * (min_sustained or 0)
+    n_sus = 0
+    while queue:
+        s = queue.pop(0)
         res = run_model(model, n_scale, duration_ms, s, target, directory, sizes=sizes,
-                        indegree=indegree, g=g, eta=eta, threads=threads, t_start_ms=t_start_ms)
+                        indegree=indegree, g=g, eta=eta, threads=threads, t_start_ms=t_start_ms,
+                        background=background)
         pops = list(res['populations'])
         tm = res['timing']
         log(f"[brian2 {model} seed {s}] " +
             ' '.join(f"{p}: {res['rates_hz'][p]:.3f} Hz CV {res['cv_mean'][p]:.3f}" for p in pops) +
             f" | build {tm['build_s']:.1f} s (compile {tm['compile_s']:.1f} s)"
-            f" sim {tm['simulate_s']:.2f} s")
+            f" sim {tm['simulate_s']:.2f} s" +
+            ('' if res['sustained'] else
+             f" | activity died out (last spike {max(v or 0 for v in res['last_spike_ms'].values()):.1f} ms)"))
+        n_sus += bool(res['sustained'])
         if save_spikes:
             d = os.path.join(save_spikes, f'seed{s}')
             os.makedirs(d, exist_ok=True)
             for p in pops:
                 np.save(os.path.join(d, f'spikes_{p}.npy'), res['spikes'][p])
         per_seed.append({
-            'seed': int(s), 'synapses': res['synapses'],
+            'seed': int(s), 'synapses': res['synapses'], 'sustained': bool(res['sustained']),
+            'last_spike_ms': dict(res['last_spike_ms']),
             'rates_hz': {p: _r(res['rates_hz'][p]) for p in pops},
             'cv_mean': {p: _r(res['cv_mean'][p]) for p in pops},
             'n_cv': dict(res['n_cv']), 'spike_counts': dict(res['spike_counts']),
@@ -647,6 +735,10 @@ def reference_runs(model, seeds, duration_ms=1000.0, target='cpp_standalone', di
             'directory': res['directory'],
             'cv': {p: [_r(x, 5) for x in res['cv'][p]] for p in pops}})
         first = res
+        if not queue and min_sustained and n_sus < min_sustained and len(per_seed) < cap:
+            queue.append(max(x['seed'] for x in per_seed) + 1)
+    if min_sustained and n_sus < min_sustained:
+        log(f'warning: only {n_sus} sustained runs after {len(per_seed)} seeds (wanted {min_sustained})')
     ref = {
         'kind': 'engram brian2 reference', 'model': model,
         'created': datetime.datetime.now().astimezone().isoformat(timespec='seconds'),
@@ -659,6 +751,8 @@ def reference_runs(model, seeds, duration_ms=1000.0, target='cpp_standalone', di
         'rebuild': ('cpp_standalone: one build directory per network structure, reused for every seed; '
                     'a new seed changes only main.cpp (rk_seed) and static-array files, so make '
                     'recompiles main.cpp and relinks') if target == 'cpp_standalone' else 'runtime',
+        'sustained_definition': f'every population >= {SUSTAINED_MIN_HZ} Hz in the last quarter of the run',
+        'sustained_fraction': n_sus / len(per_seed),
         'seeds': per_seed,
         'spread': seed_spread(per_seed, pops)}
     if model == 'brunel':
@@ -686,6 +780,12 @@ def main(argv=None):
         sp.add_argument('--threads', type=int, default=1, help='OpenMP threads (cpp_standalone)')
         sp.add_argument('--t-start', type=float, default=0.0, help='analysis window start (ms)')
         sp.add_argument('--save-spikes', metavar='DIR', help='write DIR/seedS/spikes_<pop>.npy')
+        if model != 'brunel':
+            sp.add_argument('--background', type=float, nargs=2, metavar=('SOURCES', 'RATE_HZ'),
+                            help='Poisson background on the excitatory receptor (not in the benchmark)')
+        sp.add_argument('--min-sustained', type=int, metavar='K',
+                        help='add seeds until K runs sustain their activity (COBA dies out in '
+                        'about 1/3 of the seeds)')
         if model == 'brunel':
             sp.add_argument('--g', type=float, default=5.0)
             sp.add_argument('--eta', type=float, default=2.0)
@@ -702,11 +802,13 @@ def main(argv=None):
     em.add_argument('--duration', type=float, default=1000.0)
     em.add_argument('--seed', type=int, default=1)
     em.add_argument('--no-spikes', action='store_true', help='no spike recorders')
+    em.add_argument('--background', type=float, nargs=2, metavar=('SOURCES', 'RATE_HZ'))
     args = ap.parse_args(argv)
 
     if args.cmd == 'engram-model':
         m = engram_model(args.model, args.n_scale, args.sizes, args.indegree, args.g, args.eta,
-                         args.duration, args.seed, not args.no_spikes)
+                         args.duration, args.seed, not args.no_spikes,
+                         background=args.background)
         with open(args.out, 'w') as f:
             json.dump(m, f, indent=1)
             f.write('\n')
@@ -722,13 +824,19 @@ def main(argv=None):
         return SKIP_EXIT
     ref = reference_runs(args.cmd, args.seeds, args.duration, args.target, args.directory,
                          args.n_scale, args.sizes, args.indegree, g, eta, args.threads,
-                         args.t_start, args.save_spikes)
+                         args.t_start, args.save_spikes, min_sustained=args.min_sustained,
+                         background=getattr(args, 'background', None))
     sp = ref['spread']
     for pop in ref['populations']:
         r, c, k = sp['rates_hz'][pop], sp['cv_mean'][pop], sp['ks_pairwise'][pop]
+        if r is None:
+            print(f'{args.cmd} {pop}: no sustained run')
+            continue
         print(f"{args.cmd} {pop}: rate {r['mean']} Hz [{r['min']}, {r['max']}] over {r['n']} seeds; "
               f"mean CV {c['mean'] if c else None} [{c['min'] if c else None}, {c['max'] if c else None}]; "
               f"pairwise KS(CV) mean {k['mean']} max {k['max']}")
+    print(f"{args.cmd}: {len(sp['seeds_used'])} of {len(ref['seeds'])} runs sustained activity"
+          + (f"; died out: seeds {sp['seeds_died']}" if sp['seeds_died'] else ''))
     if args.out:
         d = os.path.dirname(os.path.abspath(args.out))
         os.makedirs(d, exist_ok=True)

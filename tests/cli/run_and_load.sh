@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `engram run` on a small model using every feature, then loads the folder with numpy alone
+# and checks the manifest and every array's dtype and shape.
+set -eu
+engram=$1; out=$2
+py=/usr/bin/python3
+if ! $py -c "import numpy" 2>/dev/null; then echo "numpy missing for $py: skipped"; exit 77; fi
+rm -rf "$out"
+"$engram" run small_all_features.json --out "$out" --quiet
+$py - "$out" <<'PY'
+import json, sys, numpy as np, os
+out = sys.argv[1]
+m = json.load(open(os.path.join(out, "manifest.json")))
+for key in ["engram_version", "git_commit", "seed", "backend", "timing", "populations", "files", "model"]:
+    assert key in m, key
+assert m["seed"] == 7 and m["backend"] == "cpu" and m["dt"] == 0.1 and m["duration"] == 200.0
+assert m["timing"]["real_time_factor"] > 0
+names = {f["name"] for f in m["files"]}
+for f in m["files"]:
+    a = np.load(os.path.join(out, f["name"]))
+    assert list(a.shape) == f["shape"], (f, a.shape)
+s = np.load(os.path.join(out, "spikes_E.npy"))
+assert s.dtype.names == ("t", "i") and s["t"].dtype == np.float64 and s["i"].dtype == np.int32
+assert len(s) > 0 and s["t"].min() > 0 and s["t"].max() <= 200.0 and s["i"].max() < 80
+assert np.all(np.diff(s["t"]) >= 0), "spikes ordered in time"
+c = np.load(os.path.join(out, "spikes_C.npy"))
+# Every C neuron receives the spike source (500 pA kicks): the source times drive spikes.
+assert len(c) > 0
+d = np.load(os.path.join(out, "spikes_D.npy"))
+assert set(np.unique(d["i"])) <= {0, 1}
+v = np.load(os.path.join(out, "state_I_v.npy")); t = np.load(os.path.join(out, "state_I_times.npy"))
+assert v.shape == (400, 2) and v.dtype == np.float32 and abs(t[0] - 0.5) < 1e-12 and abs(t[-1] - 200.0) < 1e-9
+r = np.load(os.path.join(out, "rate_E.npy"))
+assert r.shape == (40,)
+assert abs(r.mean() - m["populations"]["E"]["rate_hz"]) < 1e-6 * max(1, r.mean())
+w = np.load(os.path.join(out, "weights_EE.npy"))
+pre = np.load(os.path.join(out, "weights_EE_pre.npy")); post = np.load(os.path.join(out, "weights_EE_post.npy"))
+assert w.shape[0] == 2 and w.shape[1] == len(pre) == len(post) == m["synapses"] - (m["synapses"] - w.shape[1])
+assert np.all(pre != post), "autapses were disabled"
+assert np.all(w >= 0)
+print("output folder ok:", len(names), "files;", {k: round(p["rate_hz"], 2) for k, p in m["populations"].items()})
+PY

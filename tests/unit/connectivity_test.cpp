@@ -1,0 +1,196 @@
+// Connectors: exact counts where the connector fixes them, in-degree mean and variance where
+// it is random, autapse/multapse switches, weights and delays, and independence from the
+// number of threads.
+#include <gtest/gtest.h>
+
+#include <omp.h>
+
+#include <cmath>
+#include <set>
+
+#include "engram/errors.hpp"
+#include "engram/network.hpp"
+#include "synapse_table.hpp"
+
+using namespace engram;
+
+namespace {
+network two_pops(std::uint64_t ns, std::uint64_t nt, connector c, bool same = false) {
+  network net;
+  net.source_file = "test";
+  net.run = {0.1, 10.0, 12345};
+  net.populations.push_back({"A", "lif_delta", ns, {}, {}, {}});
+  if (!same) net.populations.push_back({"B", "lif_delta", nt, {}, {}, {}});
+  projection pr;
+  pr.name = "p";
+  pr.source = "A";
+  pr.target = same ? "A" : "B";
+  pr.receptor = "delta";
+  pr.conn = c;
+  pr.weight = distribution::constant(0.1);
+  pr.delay = distribution::constant(1.5);
+  net.projections.push_back(pr);
+  validate(net);
+  return net;
+}
+std::vector<std::uint64_t> in_degrees(const synapse_table& t, std::uint64_t nt) {
+  std::vector<std::uint64_t> d(nt, 0);
+  for (auto x : t.target) ++d[x];
+  return d;
+}
+std::pair<double, double> mean_var(const std::vector<std::uint64_t>& v) {
+  double m = 0, m2 = 0;
+  for (auto x : v) m += static_cast<double>(x);
+  m /= static_cast<double>(v.size());
+  for (auto x : v) m2 += (static_cast<double>(x) - m) * (static_cast<double>(x) - m);
+  return {m, m2 / static_cast<double>(v.size() - 1)};
+}
+}  // namespace
+
+TEST(Connectivity, FixedProbabilityInDegreeIsBinomial) {
+  connector c;
+  c.type = connector::kind::fixed_probability;
+  c.p = 0.1;
+  const auto net = two_pops(2000, 3000, c);
+  const auto t = build_synapses(net, 0);
+  const auto [m, v] = mean_var(in_degrees(t, 3000));
+  // Binomial(2000, 0.1): mean 200, variance 180. SE of the mean over 3000 targets ~0.25.
+  EXPECT_NEAR(m, 200.0, 1.5);
+  EXPECT_NEAR(v, 180.0, 180.0 * 0.1);
+  // Synapses per row: also Binomial(3000, 0.1).
+  const auto [mr, vr] = mean_var([&] {
+    std::vector<std::uint64_t> r;
+    for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) r.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
+    return r;
+  }());
+  EXPECT_NEAR(mr, 300.0, 2.0);
+  EXPECT_NEAR(vr, 270.0, 270.0 * 0.12);
+}
+
+TEST(Connectivity, FixedProbabilityEdgeCases) {
+  connector c;
+  c.type = connector::kind::fixed_probability;
+  c.p = 1.0;
+  c.autapses = false;
+  const auto t = build_synapses(two_pops(50, 50, c, true), 0);
+  EXPECT_EQ(t.size(), 50u * 49u);
+  for (std::uint64_t i = 0; i < 50; ++i)
+    for (auto s = t.row_ptr[i]; s < t.row_ptr[i + 1]; ++s) EXPECT_NE(t.target[s], i);
+  c.p = 0.0;
+  EXPECT_EQ(build_synapses(two_pops(50, 50, c, true), 0).size(), 0u);
+}
+
+TEST(Connectivity, FixedIndegreeIsExactWithDistinctSourcesWithoutMultapses) {
+  connector c;
+  c.type = connector::kind::fixed_indegree;
+  c.n = 100;
+  c.multapses = false;
+  c.autapses = false;
+  const auto net = two_pops(300, 0, c, true);
+  const auto t = build_synapses(net, 0);
+  for (auto d : in_degrees(t, 300)) ASSERT_EQ(d, 100u);
+  std::vector<std::set<std::uint64_t>> sources(300);
+  for (std::uint64_t i = 0; i < 300; ++i)
+    for (auto s = t.row_ptr[i]; s < t.row_ptr[i + 1]; ++s) {
+      ASSERT_NE(t.target[s], i) << "autapse";
+      ASSERT_TRUE(sources[t.target[s]].insert(i).second) << "multapse";
+    }
+  // Out-degrees are random: mean K * N_post / N_pre = 100.
+  const auto [m, v] = mean_var([&] {
+    std::vector<std::uint64_t> r;
+    for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) r.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
+    return r;
+  }());
+  EXPECT_DOUBLE_EQ(m, 100.0);
+  EXPECT_GT(v, 10.0);
+}
+
+TEST(Connectivity, FixedIndegreeWithMultapsesHasMultinomialSources) {
+  connector c;
+  c.type = connector::kind::fixed_indegree;
+  c.n = 50;
+  const auto t = build_synapses(two_pops(1000, 2000, c), 0);
+  for (auto d : in_degrees(t, 2000)) ASSERT_EQ(d, 50u);
+  // Each source is picked with probability 1/1000 per draw: out-degree ~ Binomial(1e5, 1e-3).
+  std::vector<std::uint64_t> out;
+  for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) out.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
+  const auto [m, v] = mean_var(out);
+  EXPECT_DOUBLE_EQ(m, 100.0);
+  EXPECT_NEAR(v, 99.9, 99.9 * 0.15);
+}
+
+TEST(Connectivity, FixedOutdegreeIsExact) {
+  connector c;
+  c.type = connector::kind::fixed_outdegree;
+  c.n = 30;
+  c.multapses = false;
+  const auto t = build_synapses(two_pops(400, 500, c), 0);
+  for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) {
+    ASSERT_EQ(t.row_ptr[i + 1] - t.row_ptr[i], 30u);
+    std::set<std::uint32_t> s(t.target.begin() + static_cast<long>(t.row_ptr[i]), t.target.begin() + static_cast<long>(t.row_ptr[i + 1]));
+    ASSERT_EQ(s.size(), 30u);
+  }
+  const auto [m, v] = mean_var(in_degrees(t, 500));
+  EXPECT_DOUBLE_EQ(m, 24.0);
+  EXPECT_NEAR(v, 24.0 * (1 - 30.0 / 500), 24.0 * 0.2);
+}
+
+TEST(Connectivity, AllToAllOneToOneTotalNumber) {
+  connector c;
+  c.type = connector::kind::all_to_all;
+  EXPECT_EQ(build_synapses(two_pops(30, 40, c), 0).size(), 1200u);
+  c.autapses = false;
+  EXPECT_EQ(build_synapses(two_pops(30, 30, c, true), 0).size(), 870u);
+  c.type = connector::kind::one_to_one;
+  const auto t = build_synapses(two_pops(25, 25, c), 0);
+  ASSERT_EQ(t.size(), 25u);
+  for (std::uint32_t i = 0; i < 25; ++i) EXPECT_EQ(t.target[t.row_ptr[i]], i);
+  c.type = connector::kind::fixed_total_number;
+  c.n = 12345;
+  EXPECT_EQ(build_synapses(two_pops(100, 200, c), 0).size(), 12345u);
+}
+
+TEST(Connectivity, WeightAndDelayDistributions) {
+  connector c;
+  c.type = connector::kind::fixed_indegree;
+  c.n = 100;
+  auto net = two_pops(1000, 1000, c);
+  net.projections[0].weight = distribution::uniform(1.0, 3.0);
+  distribution d = distribution::normal(1.5, 0.75);
+  d.low = 0.1;
+  d.bounds = distribution::bounds_mode::redraw;
+  net.projections[0].delay = d;
+  const auto t = build_synapses(net, 0);
+  double wm = 0;
+  for (float w : t.weight) {
+    ASSERT_GE(w, 1.0f);
+    ASSERT_LE(w, 3.0f);
+    wm += w;
+  }
+  EXPECT_NEAR(wm / static_cast<double>(t.size()), 2.0, 0.01);
+  for (auto s : t.delay) ASSERT_GE(s, 1);
+  double dm = 0;
+  for (auto s : t.delay) dm += s * 0.1;
+  // Normal(1.5, 0.75) truncated below at 0.1 ms: mean 1.5 + 0.75 phi(a)/(1 - Phi(a)), a = -1.867.
+  const double a = (0.1 - 1.5) / 0.75;
+  const double phi = std::exp(-a * a / 2) / std::sqrt(2 * M_PI), Phi = 0.5 * std::erfc(-a / std::sqrt(2.0));
+  EXPECT_NEAR(dm / static_cast<double>(t.size()), 1.5 + 0.75 * phi / (1 - Phi), 0.01);
+}
+
+TEST(Connectivity, IndependentOfThreadCount) {
+  connector c;
+  c.type = connector::kind::fixed_probability;
+  c.p = 0.05;
+  auto net = two_pops(3000, 3000, c);
+  net.projections[0].weight = distribution::normal(1.0, 0.2);
+  omp_set_num_threads(1);
+  const auto a = build_synapses(net, 0);
+  omp_set_num_threads(2);
+  const auto b = build_synapses(net, 0);
+  EXPECT_EQ(a.row_ptr, b.row_ptr);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.weight, b.weight);
+  EXPECT_EQ(a.delay, b.delay);
+  net.run.seed = 99;
+  EXPECT_NE(build_synapses(net, 0).target, a.target);
+}

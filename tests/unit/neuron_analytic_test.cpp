@@ -1,0 +1,230 @@
+// Neuron models against closed-form solutions (P-UNIT-5, M1.4) and, for AdEx, a fine-step
+// double-precision reference. State is float: tolerances are stated per test.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "models/registry.hpp"
+
+using namespace engram;
+using namespace engram::neurons;
+
+namespace {
+template <class M>
+struct single_neuron {
+  typename M::params p{};
+  typename M::derived d{};
+  typename M::state s{};
+  double dt;
+  explicit single_neuron(typename M::params params, double dt_ms) : p(params), dt(dt_ms) {
+    d = M::derive(p, dt);
+    s = M::initial(p);
+  }
+  bool step(std::vector<real> in = {}, real i_stim = 0) {
+    in.resize(M::n_ports, 0);
+    return M::update(s, d, in.data(), i_stim);
+  }
+};
+}  // namespace
+
+// LIF (delta synapses) below threshold under a DC step: V(t) = E_L + I R (1 - exp(-t/tau)).
+TEST(NeuronAnalytic, LifDeltaSubthresholdDcStep) {
+  lif_delta::params p;
+  p.E_L = -70;
+  p.V_th = 100;  // never fires
+  p.V_reset = -70;
+  single_neuron<lif_delta> n(p, 0.1);
+  const double I = 300.0;  // pA; R I = 20/250*300 = 24 mV
+  for (int k = 1; k <= 2000; ++k) {
+    n.step({}, static_cast<real>(I));
+    const double t = k * 0.1;
+    const double v = p.E_L + I * p.tau_m / p.C_m * (1 - std::exp(-t / p.tau_m));
+    // Stated float tolerance: V is stored in absolute mV, where one ulp is 7.6e-6 mV, and each
+    // step rounds once; over 2000 steps the drift stays below 2e-4 mV (26 ulps, 8e-6 of the
+    // 24 mV response). (Storing V - E_L instead would gain about one decimal.)
+    ASSERT_NEAR(n.s.v, v, 2e-4) << "t = " << t;
+  }
+}
+
+// The same for iaf_psc_exp: with no synaptic input, its V follows the same closed form.
+TEST(NeuronAnalytic, LifCurrExpSubthresholdDcStep) {
+  lif_curr_exp::params p;
+  p.V_th = 0;
+  single_neuron<lif_curr_exp> n(p, 0.1);
+  const double I = 200.0;
+  for (int k = 1; k <= 1000; ++k) {
+    n.step({}, static_cast<real>(I));
+    const double v = p.E_L + I * p.tau_m / p.C_m * (1 - std::exp(-k * 0.1 / p.tau_m));
+    ASSERT_NEAR(n.s.v, v, 2e-4);  // float tolerance, as above
+  }
+}
+
+// P-UNIT-5: exact LIF propagator. tau_m 10 ms, tau_syn 0.5 ms, C 250 pF, one 87.81 pA current
+// kick from rest gives a peak PSP of 0.150 mV (PD14 conversion 585.39 pA/mV), tolerance 1e-4 mV.
+TEST(NeuronAnalytic, P_UNIT_5_PspPeakOfPotjansDiesmannKick) {
+  lif_curr_exp::params p;  // defaults are the PD14 neuron
+  ASSERT_EQ(p.tau_m, 10.0);
+  ASSERT_EQ(p.tau_syn_exc, 0.5);
+  ASSERT_EQ(p.C_m, 250.0);
+  // At the PD14 step (0.1 ms) the grid maximum (t = 1.6 ms) is within 1e-6 mV of the true
+  // peak (t* = 1.577 ms). (Much finer steps are not useful with float state in absolute mV:
+  // each step's increment would be rounded to the 7.6e-6 mV ulp at -65 mV.)
+  const double dt = 0.1;
+  single_neuron<lif_curr_exp> n(p, dt);
+  n.step({87.81f, 0.f});
+  double peak = 0;
+  for (int k = 0; k < 200; ++k) {
+    n.step();
+    peak = std::max(peak, static_cast<double>(n.s.v) - p.E_L);
+  }
+  EXPECT_NEAR(peak, 0.150, 1e-4);
+  // And the closed form at every step: PSP(t) = I0 tm ts / (C (tm - ts)) (e^{-t/tm} - e^{-t/ts}).
+  single_neuron<lif_curr_exp> m(p, 0.1);
+  m.step({87.81f, 0.f});  // the kick lands at the end of step 0 (t = 0.1 ms)
+  for (int k = 1; k <= 100; ++k) {
+    m.step();
+    const double t = k * 0.1;
+    const double psp = 87.81 * 10 * 0.5 / (250 * 9.5) * (std::exp(-t / 10) - std::exp(-t / 0.5));
+    ASSERT_NEAR(m.s.v - p.E_L, psp, 2e-5) << "t = " << t;
+  }
+}
+
+// f-I curve: with constant suprathreshold current the ISI is t_ref plus the charging time
+// T = tau ln((R I - (V_reset - E_L)) / (R I - (V_th - E_L))), up to the step grid: the
+// threshold is crossed in the first step at or after T, so ISI_steps = ref_steps + ceil(T/dt).
+TEST(NeuronAnalytic, LifDeltaFICurveMatchesAnalyticIsi) {
+  lif_delta::params p;  // Brunel: tau 20, theta 20, reset 10, t_ref 2, C 250
+  const double dt = 0.1;
+  for (double I : {260.0, 300.0, 400.0, 800.0, 2000.0}) {
+    single_neuron<lif_delta> n(p, dt);
+    n.s.v = static_cast<real>(p.V_reset);
+    std::vector<int> spikes;
+    for (int k = 0; k < 20000; ++k)
+      if (n.step({}, static_cast<real>(I))) spikes.push_back(k);
+    ASSERT_GE(spikes.size(), 3u) << "I = " << I;
+    const double RI = I * p.tau_m / p.C_m;
+    const double T = p.tau_m * std::log((RI - (p.V_reset - p.E_L)) / (RI - (p.V_th - p.E_L)));
+    const double isi_expected = (std::ceil(T / dt - 1e-9) + std::round(p.t_ref / dt)) * dt;
+    const double isi_continuous = T + p.t_ref;
+    const double isi = (spikes.back() - spikes[1]) * dt / static_cast<double>(spikes.size() - 2);
+    EXPECT_NEAR(isi, isi_expected, 1e-9) << "I = " << I;
+    EXPECT_NEAR(isi, isi_continuous, dt) << "I = " << I;  // the grid costs at most one step
+  }
+  // Below rheobase (R I < theta - E_L = 20 mV, I < 250 pA): silent.
+  single_neuron<lif_delta> n(p, dt);
+  int count = 0;
+  for (int k = 0; k < 20000; ++k) count += n.step({}, 249.0f);
+  EXPECT_EQ(count, 0);
+}
+
+// Exponential conductance decay: g(t) = w exp(-t/tau) after one input.
+TEST(NeuronAnalytic, CondExpConductanceDecay) {
+  lif_cond_exp::params p;
+  single_neuron<lif_cond_exp> n(p, 0.1);
+  n.step({6.0f, 67.0f});
+  for (int k = 1; k <= 500; ++k) {
+    n.step();
+    const double t = k * 0.1;
+    ASSERT_NEAR(n.s.g_AMPA / (6.0 * std::exp(-t / 5.0)), 1.0, 1e-5) << t;
+    ASSERT_NEAR(n.s.g_GABA_A / (67.0 * std::exp(-t / 10.0)), 1.0, 1e-5) << t;
+  }
+}
+
+// COBA membrane with constant conductances relaxes to V_inf exactly (exponential Euler is
+// exact for constant g): V(t) = V_inf + (V0 - V_inf) exp(-t g_tot / C).
+TEST(NeuronAnalytic, CondExpRelaxationWithClampedConductance) {
+  lif_cond_exp::params p;
+  p.V_th = 100;
+  p.tau_AMPA = 1e12;  // effectively constant conductance
+  single_neuron<lif_cond_exp> n(p, 0.1);
+  n.step({5.0f, 0.f});  // g_AMPA = 5 nS from now on; V unchanged this step
+  const double g_tot = 15.0, v_inf = (10.0 * -60.0 + 5.0 * 0.0) / g_tot;
+  for (int k = 1; k <= 1000; ++k) {
+    n.step();
+    const double v = v_inf + (-60.0 - v_inf) * std::exp(-k * 0.1 * g_tot / 200.0);
+    ASSERT_NEAR(n.s.v, v, 1e-4) << k;
+  }
+}
+
+// AdEx under a DC step against a double-precision RK4 reference at dt = 0.001 ms. On a grid
+// a spike (and its reset and w jump) happens at the end of the step in which V crosses
+// V_peak, so each interval can lengthen by up to one step and the shifts add up. Checked:
+// the subthreshold approach to the first spike (0.05 mV), the first spike within one step,
+// at dt = 0.01 ms every spike within 0.1 ms, and at dt = 0.1 ms the steady-state interval
+// within one step.
+namespace {
+std::vector<double> adex_reference_spikes(const adex_cond_exp::params& p, double I, double t_end,
+                                          std::vector<double>* v_trace = nullptr) {
+  std::vector<double> spikes;
+  double v = p.E_L, w = 0;
+  const double h = 0.001;
+  auto f = [&](double vv, double ww, double& dv, double& dw) {
+    const double vc = std::min(vv, p.V_peak);
+    dv = (-p.g_L * (vv - p.E_L) + p.g_L * p.Delta_T * std::exp((vc - p.V_T) / p.Delta_T) - ww + I) / p.C_m;
+    dw = (p.a * (vv - p.E_L) - ww) / p.tau_w;
+  };
+  const long n = std::lround(t_end / h);
+  for (long k = 1; k <= n; ++k) {
+    double a1, b1, a2, b2, a3, b3, a4, b4;
+    f(v, w, a1, b1);
+    f(v + h / 2 * a1, w + h / 2 * b1, a2, b2);
+    f(v + h / 2 * a2, w + h / 2 * b2, a3, b3);
+    f(v + h * a3, w + h * b3, a4, b4);
+    v += h / 6 * (a1 + 2 * a2 + 2 * a3 + a4);
+    w += h / 6 * (b1 + 2 * b2 + 2 * b3 + b4);
+    if (v_trace && k % 100 == 0) v_trace->push_back(v);  // every 0.1 ms
+    if (v >= p.V_peak) {
+      spikes.push_back(k * h);
+      v = p.V_reset;
+      w += p.b;
+    }
+  }
+  return spikes;
+}
+std::vector<double> adex_engram_spikes(const adex_cond_exp::params& p, double I, double t_end, double dt,
+                                       std::vector<double>* v_trace = nullptr) {
+  single_neuron<adex_cond_exp> n(p, dt);
+  std::vector<double> spikes;
+  const long steps = std::lround(t_end / dt);
+  for (long k = 0; k < steps; ++k) {
+    if (n.step({}, static_cast<real>(I))) spikes.push_back((k + 1) * dt);
+    if (v_trace) v_trace->push_back(n.s.v);
+  }
+  return spikes;
+}
+}  // namespace
+
+TEST(NeuronAnalytic, AdexAgainstFineStepReference) {
+  adex_cond_exp::params p;  // Brette & Gerstner 2005 regular spiking
+  const double I = 1000.0;  // pA: tonic spiking with adaptation
+  std::vector<double> v_ref, v_eng;
+  const auto ref = adex_reference_spikes(p, I, 500.0, &v_ref);
+  const auto coarse = adex_engram_spikes(p, I, 500.0, 0.1, &v_eng);
+  const auto fine = adex_engram_spikes(p, I, 500.0, 0.01);
+  ASSERT_GE(ref.size(), 8u);
+  ASSERT_FALSE(coarse.empty());
+  EXPECT_NEAR(coarse[0], ref[0], 0.1 + 1e-9);
+  for (std::size_t k = 0; (k + 1) * 0.1 < ref[0] - 1.0; ++k) ASSERT_NEAR(v_eng[k], v_ref[k], 0.05) << "t = " << (k + 1) * 0.1;
+  ASSERT_EQ(fine.size(), ref.size());
+  for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fine[i], ref[i], 0.1) << "spike " << i;
+  const std::size_t m = ref.size(), c = coarse.size();
+  ASSERT_GE(c, 4u);
+  EXPECT_NEAR(coarse[c - 1] - coarse[c - 2], ref[m - 1] - ref[m - 2], 0.1 + 1e-9);
+  // Adaptation: inter-spike intervals lengthen.
+  EXPECT_GT(coarse[4] - coarse[3], coarse[1] - coarse[0]);
+}
+
+// Refractoriness: lif_delta discards input while refractory and clamps V at V_reset.
+TEST(NeuronAnalytic, RefractoryPeriodClampsAndDiscards) {
+  lif_delta::params p;
+  single_neuron<lif_delta> n(p, 0.1);
+  n.s.v = 19.95f;
+  EXPECT_TRUE(n.step({1.0f}));
+  for (int k = 0; k < 20; ++k) {
+    EXPECT_FALSE(n.step({5.0f}));  // 2 ms = 20 steps: input discarded
+    EXPECT_EQ(n.s.v, 10.0f);
+  }
+  n.step({5.0f});
+  EXPECT_NEAR(n.s.v, 10.0 * std::exp(-0.1 / 20) + 5.0, 1e-5);
+}

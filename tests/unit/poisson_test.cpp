@@ -1,0 +1,76 @@
+// Poisson input counts: mean, variance, zero-count probability and the distribution of the
+// gaps between non-empty steps, for means below and above the chunking threshold.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/poisson.hpp"
+
+using namespace engram;
+
+namespace {
+struct stats {
+  double mean = 0, var = 0, p0 = 0;
+};
+stats sample_counts(double lambda, std::uint32_t n) {
+  const auto chunks = static_cast<std::uint32_t>(std::max(1.0, std::ceil(lambda / poisson_chunk_mean)));
+  const double cl = lambda / chunks;
+  stats s;
+  double m2 = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double c = poisson_count(42, 3, i % 1000, i / 1000, chunks, cl, std::exp(-cl));
+    s.mean += c;
+    m2 += c * c;
+    s.p0 += c == 0;
+  }
+  s.mean /= n;
+  s.var = m2 / n - s.mean * s.mean;
+  s.p0 /= n;
+  return s;
+}
+}  // namespace
+
+TEST(Poisson, CountsHaveMeanAndVarianceLambda) {
+  const std::uint32_t n = 400000;
+  for (double lambda : {0.002, 0.2, 2.0, 7.5, 20.0, 150.0}) {
+    const stats s = sample_counts(lambda, n);
+    // Standard error of the mean is sqrt(lambda/n); allow 5 of them.
+    EXPECT_NEAR(s.mean, lambda, 5 * std::sqrt(lambda / n)) << "lambda " << lambda;
+    // Var of the sample variance ~ (lambda + 2 lambda^2)/n.
+    EXPECT_NEAR(s.var, lambda, 5 * std::sqrt((lambda + 2 * lambda * lambda) / n)) << "lambda " << lambda;
+    const double p0 = std::exp(-lambda);
+    EXPECT_NEAR(s.p0, p0, 5 * std::sqrt(p0 * (1 - p0) / n) + 1e-12) << "lambda " << lambda;
+  }
+}
+
+// A Poisson source at rate r sampled per step has geometric gaps between non-empty steps:
+// the mean gap is 1/(1 - exp(-lambda)) steps and the gap CV is sqrt(exp(-lambda)).
+TEST(Poisson, IntervalsAreGeometric) {
+  const double lambda = 0.01;  // 100 Hz source, dt = 0.1 ms
+  std::vector<double> gaps;
+  for (std::uint32_t neuron = 0; neuron < 50; ++neuron) {
+    long last = -1;
+    for (std::uint32_t step = 0; step < 200000; ++step) {
+      if (poisson_count(7, 1, neuron, step, 1, lambda, std::exp(-lambda)) > 0) {
+        if (last >= 0) gaps.push_back(static_cast<double>(step - last));
+        last = step;
+      }
+    }
+  }
+  double m = 0, m2 = 0;
+  for (double g : gaps) m += g;
+  m /= gaps.size();
+  for (double g : gaps) m2 += (g - m) * (g - m);
+  const double cv = std::sqrt(m2 / gaps.size()) / m;
+  const double p = 1 - std::exp(-lambda);
+  EXPECT_NEAR(m, 1 / p, 4 * (std::sqrt(1 - p) / p) / std::sqrt(gaps.size()));
+  EXPECT_NEAR(cv, std::sqrt(1 - p), 0.01);
+}
+
+TEST(Poisson, CountsDependOnlyOnTheirKey) {
+  const double l = 3.0, e = std::exp(-3.0);
+  EXPECT_EQ(poisson_count(1, 2, 3, 4, 1, l, e), poisson_count(1, 2, 3, 4, 1, l, e));
+  int differ = 0;
+  for (std::uint32_t s = 0; s < 100; ++s) differ += poisson_count(1, 2, 3, s, 1, l, e) != poisson_count(2, 2, 3, s, 1, l, e);
+  EXPECT_GT(differ, 50);  // another seed gives other numbers
+}
