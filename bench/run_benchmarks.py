@@ -207,7 +207,10 @@ def run_engram(engram, model_file, out_dir, threads, timeout, desc, duration_ms)
         'synapses': man.get('synapses'), 'spikes': counts,
         'rates_hz': {p: pops[p].get('rate_hz') for p in pops},
         'events': ev, 'events_per_s': ev / sim if sim > 0 else None,
-        'bytes_per_synapse': bytes_per_synapse(man)})
+        'bytes_per_synapse': bytes_per_synapse(man),
+        # engram's own count, where the manifest has it (not in the spec; kept for cross-checks)
+        'synaptic_events_manifest': tm.get('synaptic_events'),
+        'synaptic_events_per_s_manifest': tm.get('synaptic_events_per_s')})
     if rss and man.get('synapses'):
         row['rss_bytes_per_synapse'] = rss / float(man['synapses'])
     return row
@@ -254,8 +257,13 @@ def _eng(x):
     return f'{x:.3g}'
 
 
-def render_markdown(result, results_file):
+def render_markdown(result, results_file, docs_file):
     m, rows = result['machine'], result['rows']
+    docs_dir = os.path.dirname(os.path.abspath(docs_file))
+    link = lambda path: os.path.relpath(path, docs_dir).replace(os.sep, '/')
+    shown = os.path.relpath(results_file, REPO)
+    if shown.startswith('..'):
+        shown = results_file
     lines = [
         '# engram benchmarks',
         '',
@@ -269,7 +277,7 @@ def render_markdown(result, results_file):
         f"{result['threads']} thread(s); Brian {result.get('brian2_version') or 'not run'} "
         f"cpp_standalone, {result['threads']} thread(s). "
         f"Biological time {result['duration_ms']:g} ms per case, dt 0.1 ms, seed {result['seed']}.",
-        f"Raw numbers: [`{os.path.relpath(results_file, REPO)}`](../{os.path.relpath(results_file, REPO)}).",
+        f"Raw numbers: [`{shown}`]({link(results_file)}).",
         '',
         '| model | N | synapses | engram build s | engram RTF | events/s | bytes/synapse | '
         'Brian2 RTF | ratio | rate E engram / Brian (Hz) |',
@@ -315,10 +323,11 @@ def render_markdown(result, results_file):
         'See bench/README.md.',
         '',
     ]
-    others = sorted(f for f in os.listdir(os.path.dirname(results_file)) if f.endswith('.json'))
+    rdir = os.path.dirname(os.path.abspath(results_file))
+    others = sorted(f for f in os.listdir(rdir) if f.endswith('.json'))
     if len(others) > 1:
-        lines += ['Earlier results: ' + ', '.join(
-            f'[`{f}`](../bench/results/{f})' for f in others
+        lines += ['Other results in the same folder: ' + ', '.join(
+            f'[`{f}`]({link(os.path.join(rdir, f))})' for f in others
             if f != os.path.basename(results_file)) + '.', '']
     return '\n'.join(lines)
 
@@ -478,7 +487,7 @@ def main(argv=None):
     if docs and not args.no_docs:
         os.makedirs(os.path.dirname(os.path.abspath(docs)), exist_ok=True)
         with open(docs, 'w') as f:
-            f.write(render_markdown(result, rfile))
+            f.write(render_markdown(result, rfile, docs))
         print(f'wrote {docs}')
     return 1 if failures else 0
 

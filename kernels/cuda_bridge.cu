@@ -12,14 +12,6 @@ namespace engram::cuda {
 
 bool compiled() { return true; }
 
-bool usable(std::string& why) {
-  if (!cuda_detail::device_present(why)) return false;
-  why = "the CUDA backend is not implemented yet in this version (device 0: " + why + ")";
-  return false;
-}
-
-std::unique_ptr<simulation> make_simulation(const network&) {
-  throw backend_unavailable("the CUDA backend is not implemented yet in this version");
-}
+bool usable(std::string& why) { return cuda_detail::device_present(why); }
 
 }  // namespace engram::cuda

@@ -69,7 +69,8 @@ class cpu_simulation final : public simulation {
  public:
   cpu_simulation(const network& net, int threads) : net_(net) {
     if (threads > 0) omp_set_num_threads(threads);
-    threads_ = omp_get_max_threads();
+    threads_ = threads > 0 ? threads : omp_get_max_threads();
+    local_spikes_.resize(static_cast<std::size_t>(threads_));
     const double dt = net.run.dt;
     const std::size_t np = net.populations.size();
     pops_.resize(np);
@@ -91,10 +92,6 @@ class cpu_simulation final : public simulation {
       proj_port_.push_back(port);
     }
     ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
-    for (auto& ps : pops_) {
-      if (ps.model < 0) continue;
-      ring_offset_.push_back(0);
-    }
     ring_base_.assign(np, 0);
     std::uint64_t total = 0;
     for (std::size_t p = 0; p < np; ++p) {
@@ -123,6 +120,11 @@ class cpu_simulation final : public simulation {
     std::uint64_t s = 0;
     for (const auto& t : tables_) s += t.size();
     return s;
+  }
+  std::vector<std::uint64_t> projection_sizes() const override {
+    std::vector<std::uint64_t> v;
+    for (const auto& t : tables_) v.push_back(t.size());
+    return v;
   }
   std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
 
@@ -153,7 +155,7 @@ class cpu_simulation final : public simulation {
       for (int port = 0; port < ps.n_ports; ++port) {
         const std::uint64_t base = ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
         real* in = ps.input.data() + static_cast<std::uint64_t>(port) * n;
-#pragma omp parallel for schedule(static) if (n >= parallel_min_neurons)
+#pragma omp parallel for schedule(static) num_threads(threads_) if (n >= parallel_min_neurons)
         for (std::uint64_t i = 0; i < n; ++i) {
           std::int64_t sum = 0;
           for (int th = 0; th < threads_; ++th) {
@@ -176,7 +178,7 @@ class cpu_simulation final : public simulation {
       real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
       const std::uint64_t count = s.neurons.empty() ? ps.n : s.neurons.size();
       const bool per_neuron = s.chunks.size() > 1;
-#pragma omp parallel for schedule(static) if (count >= parallel_min_neurons)
+#pragma omp parallel for schedule(static) num_threads(threads_) if (count >= parallel_min_neurons)
       for (std::uint64_t k = 0; k < count; ++k) {
         const std::uint32_t i = s.neurons.empty() ? static_cast<std::uint32_t>(k) : s.neurons[k];
         const std::size_t r = per_neuron ? k : 0;
@@ -227,7 +229,7 @@ class cpu_simulation final : public simulation {
         const std::uint64_t base = ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
         const std::int64_t count = static_cast<std::int64_t>(ps.spikes.size());
         const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
-#pragma omp parallel for schedule(dynamic, 16) if (work >= parallel_min_synapses)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (work >= parallel_min_synapses)
         for (std::int64_t k = 0; k < count; ++k) {
           std::int64_t* ring = ring_.data() + static_cast<std::uint64_t>(omp_get_thread_num()) * ring_per_thread_ + base;
           const std::uint32_t pre = ps.spikes[static_cast<std::size_t>(k)];
@@ -306,7 +308,7 @@ class cpu_simulation final : public simulation {
         if (it != desc.initial.end()) draws.emplace_back(k, &it->second);
       }
       const std::uint64_t n = ps.n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threads_)
       for (std::uint64_t i = 0; i < n; ++i) {
         typename M::state s = s0;
         rng::stream st(net_.run.seed, rng::domain::initial_state, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
@@ -369,8 +371,9 @@ class cpu_simulation final : public simulation {
     typename M::derived d;
     std::memcpy(&d, ps.derived.data(), sizeof d);
     const std::uint64_t n = ps.n;
-    std::vector<std::vector<std::uint32_t>> local(static_cast<std::size_t>(threads_));
-#pragma omp parallel if (n >= parallel_min_neurons)
+    auto& local = local_spikes_;  // per thread, reused: no allocation in the step loop
+    for (auto& l : local) l.clear();
+#pragma omp parallel num_threads(threads_) if (n >= parallel_min_neurons)
     {
       auto& mine = local[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
@@ -413,7 +416,8 @@ class cpu_simulation final : public simulation {
   std::vector<synapse_table> tables_;
   std::vector<int> proj_target_, proj_port_;
   std::uint64_t ring_len_ = 2;
-  std::vector<std::uint64_t> ring_base_, ring_offset_;
+  std::vector<std::uint64_t> ring_base_;
+  std::vector<std::vector<std::uint32_t>> local_spikes_;
   std::uint64_t ring_per_thread_ = 0;
   std::vector<std::int64_t> ring_;  // threads x (per population: ports x ring_len x n)
   std::vector<poisson_stim> poisson_;

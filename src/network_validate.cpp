@@ -73,9 +73,12 @@ struct checker {
     }
   }
   void check_neurons(const std::vector<std::uint32_t>& ids, std::uint64_t size, const std::string& path) const {
-    for (std::size_t i = 0; i < ids.size(); ++i)
+    std::set<std::uint32_t> seen;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
       require(ids[i] < size, fmt::format("{}[{}]", path, i),
               fmt::format("neuron {} does not exist (population size {})", ids[i], size));
+      require(seen.insert(ids[i]).second, fmt::format("{}[{}]", path, i), fmt::format("neuron {} is listed twice", ids[i]));
+    }
   }
   const neuron_model_info* model_of(int pop_index) const {
     return find_neuron_model(net.populations[static_cast<std::size_t>(pop_index)].model);

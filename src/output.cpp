@@ -111,6 +111,20 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
                                      {"rate_hz", bio_s > 0 ? static_cast<double>(rec.spike_count[p]) / (n * bio_s) : 0.0}};
   }
   manifest["populations"] = pops;
+  // Synaptic events: every spike of a source population crosses each of its outgoing synapses.
+  json projs = json::object();
+  const auto sizes = sim.projection_sizes();
+  double events = 0;
+  for (std::size_t j = 0; j < net.projections.size(); ++j) {
+    const auto& pr = net.projections[j];
+    const auto src = static_cast<std::size_t>(net.population_index(pr.source));
+    const double per_neuron = static_cast<double>(sizes[j]) / static_cast<double>(net.populations[src].size);
+    events += per_neuron * static_cast<double>(rec.spike_count[src]);
+    projs[pr.name] = {{"source", pr.source}, {"target", pr.target}, {"receptor", pr.receptor}, {"synapses", sizes[j]}};
+  }
+  manifest["projections"] = projs;
+  manifest["timing"]["synaptic_events"] = events;
+  manifest["timing"]["synaptic_events_per_s"] = info.simulate_seconds > 0 ? events / info.simulate_seconds : 0.0;
   manifest["files"] = w.files;
   const fs::path tmp = w.dir / "manifest.json.tmp";
   {

@@ -37,7 +37,8 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
     const bool ok = cuda::usable(why);
     if (opt.backend == backend_choice::cuda && !ok) throw backend_unavailable("backend cuda is unavailable: " + why);
     use_cuda = ok;
-    if (!ok) note = "auto chose the CPU backend: " + why;
+    note = ok ? "using the CUDA backend on " + why : "auto chose the CPU backend: " + why;
+    if (opt.backend == backend_choice::cuda) note.clear();
   }
   const memory_estimate m = estimate_memory(net);
   if (!use_cuda && m.available > 0 && m.bytes > m.available)

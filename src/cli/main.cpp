@@ -180,6 +180,9 @@ int main(int argc, char** argv) {
   } catch (const engram::backend_unavailable& e) {
     fmt::print(stderr, "engram: error: {}\n", e.what());
     return no_backend;
+  } catch (const engram::internal_error& e) {
+    fmt::print(stderr, "engram: internal error (a bug; please report it): {}\n", e.what());
+    return internal;
   } catch (const engram::error& e) {
     fmt::print(stderr, "engram: error: {}\n", e.what());
     return sim_failure;

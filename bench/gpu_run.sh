@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
+# everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
+# present (the device tool carries it). Paths are those of the build machine: /work/main.
+set -u
+out=${OUT:-gpu-out}; mkdir -p "$out"
+root=$PWD
+if [ "$root" != /work/main ]; then mkdir -p /work && ln -sfn "$root" /work/main && cd /work/main; fi
+export LD_LIBRARY_PATH=$PWD/.device-lib:${LD_LIBRARY_PATH:-}
+bin=build/release
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv > "$out/gpu.txt" 2>&1
+cat "$out/gpu.txt"
+$bin/engram info
+echo "== gpu tests"
+$bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED|SKIPPED|Failure|error" | head -60
+if [ "${SANITIZE:-1}" = 1 ]; then
+  echo "== compute-sanitizer"
+  filt='DeviceParity.*:*small_all_features*:*adex*'
+  compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
+  compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
+fi
+echo "== benchmarks"
+m=/tmp/bench-models; python3 bench/make_scaled_models.py $m --coba ${COBA_SIZES:-4000 40000 400000 4000000} --brunel ${BRUNEL_SIZES:-12500 125000 1250000} --duration 1000
+: > "$out/bench.jsonl"
+run() {  # name backend model duration_ms [threads]
+  local d=/tmp/bench-out/$1-$2; rm -rf "$d"
+  timeout ${BENCH_TIMEOUT:-240} $bin/engram run "$3" --backend "$2" --duration "$4" --out "$d" --quiet ${5:+--threads $5} || { echo "$1 $2 failed/timeout"; return; }
+  python3 - "$d/manifest.json" "$1" "$2" >> "$out/bench.jsonl" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+n = sum(p["size"] for p in m["populations"].values())
+t = m["timing"]
+print(json.dumps({"case": sys.argv[2], "backend": sys.argv[3], "neurons": n, "synapses": m["synapses"],
+  "bio_s": m["duration"] / 1000, "build_s": t["build_s"], "simulate_s": t["simulate_s"],
+  "real_time_factor": t["real_time_factor"], "synaptic_events_per_s": t["synaptic_events_per_s"],
+  "rates_hz": {k: v["rate_hz"] for k, v in m["populations"].items()}, "bytes_per_synapse": m["bytes_per_synapse"],
+  "threads": m["threads"], "commit": m["git_commit"]}))
+PY
+  tail -1 "$out/bench.jsonl"
+}
+run coba_4k cuda models/networks/coba.json 10000
+run coba_4k cpu models/networks/coba.json 2000 16
+for n in ${COBA_SIZES:-4000 40000 400000 4000000}; do run coba_fixed_indegree_$n cuda $m/coba_$n.json $([ $n -ge 1000000 ] && echo 200 || echo 1000); done
+run brunel_12.5k cuda models/networks/brunel2000_AI.json 1000
+run brunel_12.5k cpu models/networks/brunel2000_AI.json 1000 16
+for n in ${BRUNEL_SIZES:-12500 125000 1250000}; do run brunel_$n cuda $m/brunel_$n.json $([ $n -ge 1000000 ] && echo 100 || echo 500); done
+echo "== done"

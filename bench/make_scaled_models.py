@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Writes scaled benchmark models (JSON, engram's model format) into a folder.
+
+COBA (Vogels-Abbott / Brette 2007 benchmark 1) at N neurons with the 4k network's in-degrees
+kept fixed (64 excitatory + 16 inhibitory inputs: p = 0.02 of 3200 E and 800 I), and Brunel
+(2000) model A, AI state, at N = N_E + N_I with C_E = 1000, C_I = 250 kept fixed.
+Only the Python standard library is used, so it runs anywhere.
+usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--duration MS]
+"""
+import argparse, json, os
+
+def coba(n, duration):
+    ne, ni = n * 4 // 5, n // 5
+    pops = [{"name": "E", "model": "lif_cond_exp", "size": ne,
+             "initial": {"v": {"dist": "uniform", "low": -60, "high": -50},
+                         "g_AMPA": {"dist": "normal", "mean": 40, "std": 15, "low": 0},
+                         "g_GABA_A": {"dist": "normal", "mean": 200, "std": 120, "low": 0}}},
+            {"name": "I", "model": "lif_cond_exp", "size": ni,
+             "initial": {"v": {"dist": "uniform", "low": -60, "high": -50},
+                         "g_AMPA": {"dist": "normal", "mean": 40, "std": 15, "low": 0},
+                         "g_GABA_A": {"dist": "normal", "mean": 200, "std": 120, "low": 0}}}]
+    projs = []
+    for src, k, rec, w in (("E", 64, "AMPA", 6.0), ("I", 16, "GABA_A", 67.0)):
+        for tgt in ("E", "I"):
+            projs.append({"name": f"{src}{tgt}", "source": src, "target": tgt, "receptor": rec,
+                          "connector": {"type": "fixed_indegree", "indegree": k, "autapses": False},
+                          "weight": w, "delay": 0.1})
+    return {"name": f"coba_{n}", "description": "COBA benchmark, fixed in-degree 64 E + 16 I",
+            "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
+            "recorders": [{"type": "spikes", "population": "E"}]}
+
+def brunel(n, duration):
+    ne, ni = n * 4 // 5, n // 5
+    g, eta, j = 5.0, 2.0, 0.1
+    params = {"tau_m": 20, "V_th": 20, "V_reset": 10, "t_ref": 2, "E_L": 0}
+    init = {"v": {"dist": "uniform", "low": 10, "high": 20}}
+    pops = [{"name": "E", "model": "lif_delta", "size": ne, "params": params, "initial": init},
+            {"name": "I", "model": "lif_delta", "size": ni, "params": params, "initial": init}]
+    projs = []
+    for src, k, w in (("E", 1000, j), ("I", 250, -g * j)):
+        for tgt in ("E", "I"):
+            projs.append({"name": f"{src}{tgt}", "source": src, "target": tgt, "receptor": "delta",
+                          "connector": {"type": "fixed_indegree", "indegree": k}, "weight": w, "delay": 1.5})
+    stims = [{"type": "poisson", "target": t, "rate": eta * 10.0, "sources": 1000, "weight": j, "receptor": "delta"}
+             for t in ("E", "I")]
+    return {"name": f"brunel_{n}", "description": "Brunel 2000 model A, AI state (g=5, eta=2)",
+            "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
+            "stimuli": stims, "recorders": [{"type": "spikes", "population": "E"}]}
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--coba", type=int, nargs="*", default=[])
+    ap.add_argument("--brunel", type=int, nargs="*", default=[])
+    ap.add_argument("--duration", type=float, default=1000.0)
+    a = ap.parse_args()
+    os.makedirs(a.outdir, exist_ok=True)
+    for n in a.coba:
+        json.dump(coba(n, a.duration), open(os.path.join(a.outdir, f"coba_{n}.json"), "w"), indent=1)
+    for n in a.brunel:
+        json.dump(brunel(n, a.duration), open(os.path.join(a.outdir, f"brunel_{n}.json"), "w"), indent=1)

@@ -1,0 +1,544 @@
+// The CUDA backend's host side: device memory, one CUDA graph per timestep, recording buffers
+// flushed in large chunks. Model math, connectivity and the phase order are the CPU backend's.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cuda_bridge.hpp"
+#include "cuda_check.cuh"
+#include "engine.hpp"
+#include "engram/errors.hpp"
+#include "engram/models.hpp"
+#include "math_probe.hpp"
+#include "model_params.hpp"
+#include "models/registry.hpp"
+#include "models/sampling.hpp"
+#include "recorder_setup.hpp"
+#include "step_kernels.cuh"
+#include "synapse_table.hpp"
+
+namespace engram {
+namespace cuda_detail {
+namespace {
+
+constexpr unsigned block_size = 256;
+unsigned grid_for(std::uint64_t n) { return static_cast<unsigned>(std::max<std::uint64_t>(1, (n + block_size - 1) / block_size)); }
+
+// Owning device array.
+template <class T>
+class dev_array {
+ public:
+  dev_array() = default;
+  explicit dev_array(std::size_t n) { resize(n); }
+  dev_array(const dev_array&) = delete;
+  dev_array& operator=(const dev_array&) = delete;
+  dev_array(dev_array&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
+  dev_array& operator=(dev_array&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    return *this;
+  }
+  ~dev_array() {
+    if (p_) cudaFree(p_);
+  }
+  void resize(std::size_t n) {
+    if (p_) cudaFree(p_);
+    p_ = nullptr;
+    n_ = n;
+    if (n) ENGRAM_CUDA_CHECK(cudaMalloc(&p_, n * sizeof(T)));
+    if (n) ENGRAM_CUDA_CHECK(cudaMemset(p_, 0, n * sizeof(T)));
+  }
+  void upload(const std::vector<T>& v) {
+    resize(v.size());
+    if (!v.empty()) ENGRAM_CUDA_CHECK(cudaMemcpy(p_, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice));
+  }
+  void download(std::vector<T>& v, std::size_t count) const {
+    v.resize(count);
+    if (count) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), p_, count * sizeof(T), cudaMemcpyDeviceToHost));
+  }
+  T* get() const { return p_; }
+  std::size_t size() const { return n_; }
+
+ private:
+  T* p_ = nullptr;
+  std::size_t n_ = 0;
+};
+
+struct device_population {
+  int model = -1;  // -1: spike source
+  std::uint64_t n = 0;
+  int n_ports = 0, n_vars = 0;
+  std::vector<char> derived;
+  dev_array<real> soa;
+  dev_array<std::int64_t> ring;
+  dev_array<std::uint32_t> list0, list1, count, step_counts, rec_buf;
+  dev_array<unsigned long long> rec_offset;
+  bool recorded = false;
+  std::vector<stim_desc> stims_host;
+  dev_array<stim_desc> stims;
+  dev_array<std::uint64_t> src_ptr, src_steps, src_cursor;
+  std::vector<int> outgoing;
+};
+
+struct device_projection {
+  dev_array<std::uint64_t> row_ptr;
+  dev_array<std::uint32_t> target;
+  dev_array<float> weight;
+  dev_array<std::uint16_t> delay;
+  int source = -1, target_pop = -1, port = 0;
+  unsigned grid = 1;
+};
+
+struct device_probe {
+  dev_array<std::uint64_t> cells;  // var_index * n + neuron, variable-major
+  dev_array<real> buf;
+  std::uint64_t samples_pending = 0;
+};
+
+class cuda_simulation final : public simulation {
+ public:
+  explicit cuda_simulation(const network& net) : net_(net) {
+    ENGRAM_CUDA_CHECK(cudaSetDevice(0));
+    cudaDeviceProp prop{};
+    ENGRAM_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+    device_name_ = prop.name;
+    sms_ = prop.multiProcessorCount;
+    check_memory();
+    ENGRAM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    clock_.resize(1);
+    local_clock_.resize(1);
+    error_.resize(1);
+    pops_.resize(net.populations.size());
+    std::uint16_t max_delay = 1;
+    for (std::size_t j = 0; j < net.projections.size(); ++j) {
+      tables_.push_back(build_synapses(net, j));
+      max_delay = std::max(max_delay, tables_.back().max_delay);
+    }
+    ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
+    rec_ = setup_recording(net);
+    std::uint64_t recorded_neurons = 0;
+    for (const auto& r : rec_.spike_recorders)
+      if (!pops_[static_cast<std::size_t>(r.population)].recorded) {
+        pops_[static_cast<std::size_t>(r.population)].recorded = true;
+        recorded_neurons += net.populations[static_cast<std::size_t>(r.population)].size;
+      }
+    // Flush interval: the recording buffer must hold the worst case (every recorded neuron
+    // spiking every step) between flushes.
+    constexpr std::uint64_t rec_capacity_pairs = 1u << 24;  // 128 MiB
+    flush_every_ = 2000;
+    if (recorded_neurons) flush_every_ = std::clamp<std::uint64_t>(rec_capacity_pairs / recorded_neurons, 1, 2000);
+    for (std::size_t p = 0; p < pops_.size(); ++p) init_population(p, recorded_neurons ? std::min<std::uint64_t>(rec_capacity_pairs, recorded_neurons * flush_every_) : 0);
+    for (std::size_t j = 0; j < net.projections.size(); ++j) init_projection(j);
+    init_stimuli();
+    for (auto& ps : pops_) ps.stims.upload(ps.stims_host);
+    for (const auto& r : rec_.state_recorders) {
+      device_probe dp;
+      std::vector<std::uint64_t> cells;
+      const std::uint64_t n = pops_[static_cast<std::size_t>(r.population)].n;
+      for (int v : r.var_index)
+        for (auto i : r.neurons) cells.push_back(static_cast<std::uint64_t>(v) * n + i);
+      dp.cells.upload(cells);
+      dp.buf.resize(cells.size() * (flush_every_ / r.interval_steps + 2));
+      probes_.push_back(std::move(dp));
+    }
+    take_weight_snapshots(0);
+    capture_step_graph();
+  }
+
+  ~cuda_simulation() override {
+    if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
+    if (graph_) cudaGraphDestroy(graph_);
+    if (stream_) cudaStreamDestroy(stream_);
+  }
+
+  void advance(std::uint64_t n) override {
+    for (std::uint64_t k = 0; k < n; ++k) {
+      ENGRAM_CUDA_CHECK(cudaGraphLaunch(graph_exec_, stream_));
+      ++step_;
+      ++local_steps_;
+      for (std::size_t r = 0; r < rec_.state_recorders.size(); ++r) {
+        const auto& sr = rec_.state_recorders[r];
+        if (step_ % sr.interval_steps != 0) continue;
+        auto& dp = probes_[r];
+        ENGRAM_LAUNCH(gather_probes, grid_for(dp.cells.size()), block_size, stream_,
+                      pops_[static_cast<std::size_t>(sr.population)].soa.get(), dp.cells.get(), dp.cells.size(),
+                      dp.buf.get(), dp.samples_pending);
+        ++dp.samples_pending;
+        rec_.state_recorders[r].times.push_back(static_cast<double>(step_) * net_.run.dt);
+      }
+      if (local_steps_ == flush_every_ || k + 1 == n) flush();
+      take_weight_snapshots(step_);
+    }
+  }
+  std::uint64_t steps_done() const override { return step_; }
+  const recording& results() override {
+    flush();
+    return rec_;
+  }
+  std::string backend_name() const override { return "cuda"; }
+  int threads() const override { return 1; }
+  std::uint64_t synapse_count() const override {
+    std::uint64_t s = 0;
+    for (const auto& t : tables_) s += t.size();
+    return s;
+  }
+  std::vector<std::uint64_t> projection_sizes() const override {
+    std::vector<std::uint64_t> v;
+    for (const auto& t : tables_) v.push_back(t.size());
+    return v;
+  }
+  std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
+
+  std::vector<float> state_variable(int population, const std::string& variable) override {
+    flush();
+    const auto& ps = pops_.at(static_cast<std::size_t>(population));
+    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(population)].model);
+    if (!m) throw invalid_model("population " + std::to_string(population) + " has no state");
+    for (std::size_t k = 0; k < m->state.size(); ++k)
+      if (m->state[k].name == variable) {
+        std::vector<float> v(ps.n);
+        ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), ps.soa.get() + k * ps.n, ps.n * sizeof(float), cudaMemcpyDeviceToHost));
+        return v;
+      }
+    throw invalid_model("model " + m->name + " has no state variable " + variable);
+  }
+  void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
+                std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
+    flush();
+    const auto& d = projs_.at(static_cast<std::size_t>(projection));
+    d.row_ptr.download(row_ptr, d.row_ptr.size());
+    d.target.download(target, d.target.size());
+    d.weight.download(weight, d.weight.size());
+    d.delay.download(delay, d.delay.size());
+  }
+
+  // ---- phases, launched into the step graph (engine.hpp order) ----
+  // Deliver, stimulate and update run fused, per population, in update_neurons().
+  void deliver(std::uint64_t) {}
+  void stimulate(std::uint64_t) {}
+  void update_neurons(std::uint64_t) {
+    for (auto& ps : pops_) {
+      const spike_out out = outputs(ps);
+      const clock_view clk{clock_.get(), local_clock_.get()};
+      if (ps.model < 0) {
+        ENGRAM_LAUNCH(spike_source_step, grid_for(ps.n), block_size, stream_, ps.n, ps.src_ptr.get(), ps.src_steps.get(),
+                      ps.src_cursor.get(), clk, out);
+        continue;
+      }
+      dispatch_model(ps.model, [&]<class M>() {
+        typename M::derived d;
+        std::memcpy(&d, ps.derived.data(), sizeof d);
+        ENGRAM_LAUNCH(population_step<M>, grid_for(ps.n), block_size, stream_, d, ps.soa.get(), ps.n, ps.ring.get(),
+                      ring_len_, ps.stims.get(), static_cast<int>(ps.stims_host.size()), net_.run.seed, clk, out);
+      });
+    }
+  }
+  void propagate(std::uint64_t) {
+    const clock_view clk{clock_.get(), local_clock_.get()};
+    for (auto& pj : projs_) {
+      auto& src = pops_[static_cast<std::size_t>(pj.source)];
+      auto& tgt = pops_[static_cast<std::size_t>(pj.target_pop)];
+      ENGRAM_LAUNCH(propagate_warp_per_spike, pj.grid, block_size, stream_, src.list0.get(), src.list1.get(), src.count.get(),
+                    pj.row_ptr.get(), pj.target.get(), pj.weight.get(), pj.delay.get(),
+                    tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n, ring_len_, tgt.n, clk);
+    }
+  }
+  void post_spike_plasticity(std::uint64_t) {}
+  void synapse_dynamics(std::uint64_t) {}
+  void slow_processes(std::uint64_t) {}
+  void record(std::uint64_t) {  // spikes are recorded inside the population kernels
+    ENGRAM_LAUNCH(advance_clock, 1, 1, stream_, clock_.get(), local_clock_.get());
+  }
+
+ private:
+  void check_memory() {
+    std::size_t free_b = 0, total_b = 0;
+    ENGRAM_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
+    const memory_estimate m = estimate_memory(net_);
+    // Device: the synapse arrays, neuron state and ring buffers (the host keeps the build).
+    const double synapse_bytes = static_cast<double>(m.synapses) * static_cast<double>(synapse_table::bytes_per_synapse);
+    const double other = static_cast<double>(m.bytes) - static_cast<double>(m.synapses) * (synapse_table::bytes_per_synapse + 16.0);
+    const double need = synapse_bytes + std::max(0.0, other) + 256.0 * 1024 * 1024;
+    if (need > static_cast<double>(free_b))
+      throw backend_unavailable(net_.source_file + ": the network needs about " + std::to_string(need / 1073741824.0) +
+                                " GiB of device memory but " + device_name_ + " has " +
+                                std::to_string(static_cast<double>(free_b) / 1073741824.0) + " GiB free");
+  }
+
+  spike_out outputs(device_population& ps) {
+    spike_out o{};
+    o.list[0] = ps.list0.get();
+    o.list[1] = ps.list1.get();
+    o.count = ps.count.get();
+    o.step_counts = ps.step_counts.get();
+    o.rec_buf = ps.recorded ? ps.rec_buf.get() : nullptr;
+    o.rec_offset = ps.rec_offset.get();
+    o.rec_capacity = ps.rec_buf.size() / 2;
+    o.error = error_.get();
+    return o;
+  }
+
+  void init_population(std::size_t p, std::uint64_t rec_pairs) {
+    const population& desc = net_.populations[p];
+    auto& ps = pops_[p];
+    ps.n = desc.size;
+    ps.list0.resize(ps.n);
+    ps.list1.resize(ps.n);
+    ps.count.resize(2);
+    ps.step_counts.resize(flush_every_ + 1);
+    ps.rec_offset.resize(1);
+    if (ps.recorded) ps.rec_buf.resize(2 * rec_pairs);
+    if (desc.model == spike_source_array_model) {
+      std::vector<std::uint64_t> ptr(ps.n + 1, 0), steps;
+      for (std::uint64_t i = 0; i < ps.n; ++i) {
+        for (double tm : desc.spike_times[i]) steps.push_back(static_cast<std::uint64_t>(std::llround(tm / net_.run.dt)) - 1);
+        ptr[i + 1] = steps.size();
+      }
+      ps.src_ptr.upload(ptr);
+      ps.src_steps.upload(steps);
+      ps.src_cursor.upload(std::vector<std::uint64_t>(ptr.begin(), ptr.end() - 1));
+      return;
+    }
+    const neuron_model_info* m = find_neuron_model(desc.model);
+    ps.model = m->index;
+    dispatch_model(ps.model, [&]<class M>() {
+      const auto params = make_params<M>(desc.params);
+      const typename M::derived d = M::derive(params, net_.run.dt);
+      ps.derived.resize(sizeof d);
+      std::memcpy(ps.derived.data(), &d, sizeof d);
+      ps.n_ports = M::n_ports;
+      ps.n_vars = static_cast<int>(sizeof(typename M::state) / sizeof(real));
+      // Initial state: the same keyed draws as the CPU backend, done on the host.
+      std::vector<real> soa(static_cast<std::uint64_t>(ps.n_vars) * ps.n);
+      const typename M::state s0 = M::initial(params);
+      std::vector<std::pair<int, const distribution*>> draws;
+      for (int k = 0; k < ps.n_vars; ++k) {
+        auto it = desc.initial.find(M::state_table[k].name);
+        if (it != desc.initial.end()) draws.emplace_back(k, &it->second);
+      }
+      for (std::uint64_t i = 0; i < ps.n; ++i) {
+        typename M::state s = s0;
+        rng::stream st(net_.run.seed, rng::domain::initial_state, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
+        for (const auto& [k, dist] : draws) {
+          const real v = static_cast<real>(sample(*dist, st));
+          std::memcpy(reinterpret_cast<char*>(&s) + static_cast<std::size_t>(k) * sizeof(real), &v, sizeof v);
+        }
+        store_state(soa.data(), ps.n, i, s);
+      }
+      ps.soa.upload(soa);
+    });
+    ps.ring.resize(static_cast<std::uint64_t>(ps.n_ports) * ring_len_ * ps.n);
+  }
+
+  void init_projection(std::size_t j) {
+    const auto& pr = net_.projections[j];
+    const synapse_table& t = tables_[j];
+    device_projection d;
+    d.row_ptr.upload(t.row_ptr);
+    d.target.upload(t.target);
+    d.weight.upload(t.weight);
+    d.delay.upload(t.delay);
+    d.source = net_.population_index(pr.source);
+    d.target_pop = net_.population_index(pr.target);
+    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(d.target_pop)].model);
+    for (std::size_t k = 0; k < m->ports.size(); ++k)
+      if (m->ports[k].name == pr.receptor) d.port = static_cast<int>(k);
+    // Enough warps for the largest plausible spike count, capped at a few waves of the device.
+    const std::uint64_t n_src = net_.populations[static_cast<std::size_t>(d.source)].size;
+    d.grid = static_cast<unsigned>(std::clamp<std::uint64_t>((n_src + 7) / 8, 1, static_cast<std::uint64_t>(sms_) * 8));
+    projs_.push_back(std::move(d));
+  }
+
+  void init_stimuli() {
+    const double dt = net_.run.dt;
+    const std::uint64_t steps = net_.steps();
+    auto to_step = [&](double ms) { return static_cast<std::uint64_t>(std::llround(ms / dt)); };
+    // Same order as the CPU backend: every Poisson stimulus, then every current.
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::size_t index = 0; index < net_.stimuli.size(); ++index) {
+        const stimulus& s = net_.stimuli[index];
+        const bool poisson = s.type == stimulus::kind::poisson;
+        if (poisson != (pass == 0)) continue;
+        const auto p = static_cast<std::size_t>(net_.population_index(s.target));
+        auto& ps = pops_[p];
+        stim_desc sd{};
+        sd.type = poisson ? 0 : 1;
+        sd.id = static_cast<std::uint32_t>(index);
+        if (!s.neurons.empty()) {
+          std::vector<std::int32_t> map(ps.n, -1);
+          for (std::size_t k = 0; k < s.neurons.size(); ++k) map[s.neurons[k]] = static_cast<std::int32_t>(k);
+          sd.map = keep(map);
+        }
+        if (poisson) {
+          const auto* m = find_neuron_model(net_.populations[p].model);
+          for (std::size_t k = 0; k < m->ports.size(); ++k)
+            if (m->ports[k].name == s.receptor) sd.port = static_cast<int>(k);
+          std::vector<std::uint32_t> chunks;
+          std::vector<double> lambda, expm;
+          for (double rate : s.rates) {
+            const double l = rate * 1e-3 * dt * static_cast<double>(s.sources);
+            const auto c = static_cast<std::uint32_t>(std::max(1.0, std::ceil(l / poisson_chunk_mean)));
+            chunks.push_back(c);
+            lambda.push_back(l / c);
+            expm.push_back(std::exp(-l / c));
+          }
+          sd.per_neuron = s.rates.size() > 1;
+          sd.chunks = keep(chunks);
+          sd.chunk_lambda = keep(lambda);
+          sd.exp_minus = keep(expm);
+          sd.weight = static_cast<float>(s.weight);
+          sd.start = to_step(s.start);
+          sd.stop = s.stop < 0 ? steps : to_step(s.stop);
+        } else {
+          std::vector<std::uint64_t> change;
+          std::vector<float> amp;
+          if (s.type == stimulus::kind::dc) {
+            change = {to_step(s.start)};
+            amp = {static_cast<float>(s.amplitude)};
+            if (s.stop >= 0) {
+              change.push_back(to_step(s.stop));
+              amp.push_back(0.f);
+            }
+          } else {
+            for (std::size_t k = 0; k < s.times.size(); ++k) {
+              change.push_back(to_step(s.times[k]));
+              amp.push_back(static_cast<float>(s.amplitudes[k]));
+            }
+          }
+          sd.change_steps = keep(change);
+          sd.amplitudes = keep(amp);
+          sd.n_changes = static_cast<int>(change.size());
+        }
+        ps.stims_host.push_back(sd);
+      }
+  }
+
+  // Uploads a small host array and keeps it alive for the simulation's lifetime.
+  template <class T>
+  const T* keep(const std::vector<T>& v) {
+    auto a = std::make_shared<dev_array<T>>();
+    a->upload(v);
+    const T* p = a->get();
+    kept_.push_back(std::move(a));
+    return p;
+  }
+
+  void capture_step_graph() {
+    ENGRAM_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    engine_step(*this, 0);  // the step number comes from device memory
+    ENGRAM_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph_));
+    ENGRAM_CUDA_CHECK(cudaGraphInstantiate(&graph_exec_, graph_, 0));
+  }
+
+  // Copies recorded spikes, per-step counts and probe samples to the host; checks the
+  // device error word.
+  void flush() {
+    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    std::uint32_t err = 0;
+    ENGRAM_CUDA_CHECK(cudaMemcpy(&err, error_.get(), sizeof err, cudaMemcpyDeviceToHost));
+    if (err & 1u) throw simulation_error("a neuron's state became NaN before step " + std::to_string(step_) + " (check parameters and weights)");
+    if (err & 2u) throw internal_error("spike recording buffer overflow on the device");
+    if (local_steps_ == 0) return;
+    const std::uint64_t base = step_ - local_steps_;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      auto& ps = pops_[p];
+      std::vector<std::uint32_t> counts;
+      ps.step_counts.download(counts, local_steps_);
+      for (std::uint64_t k = 0; k < local_steps_; ++k) {
+        rec_.spike_count[p] += counts[k];
+        for (auto& r : rec_.rate_recorders)
+          if (r.population == static_cast<int>(p)) {
+            const std::uint64_t b = (base + k) / r.bin_steps;
+            if (b < r.counts.size()) r.counts[b] += counts[k];
+          }
+      }
+      if (ps.recorded) {
+        unsigned long long pairs = 0;
+        ENGRAM_CUDA_CHECK(cudaMemcpy(&pairs, ps.rec_offset.get(), sizeof pairs, cudaMemcpyDeviceToHost));
+        std::vector<std::uint32_t> buf;
+        ps.rec_buf.download(buf, 2 * pairs);
+        std::vector<std::uint64_t> keys(pairs);  // (local step, neuron): the CPU's order
+        for (std::size_t k = 0; k < pairs; ++k) keys[k] = (static_cast<std::uint64_t>(buf[2 * k]) << 32) | buf[2 * k + 1];
+        std::sort(keys.begin(), keys.end());
+        for (auto& r : rec_.spike_recorders) {
+          if (r.population != static_cast<int>(p)) continue;
+          for (auto key : keys) {
+            const auto i = static_cast<std::uint32_t>(key & 0xffffffffu);
+            if (!r.selected.empty() && !r.selected[i]) continue;
+            r.step.push_back(base + (key >> 32));
+            r.neuron.push_back(i);
+          }
+        }
+        ENGRAM_CUDA_CHECK(cudaMemset(ps.rec_offset.get(), 0, sizeof(unsigned long long)));
+      }
+      ENGRAM_CUDA_CHECK(cudaMemset(ps.step_counts.get(), 0, ps.step_counts.size() * sizeof(std::uint32_t)));
+    }
+    for (std::size_t r = 0; r < probes_.size(); ++r) {
+      auto& dp = probes_[r];
+      if (!dp.samples_pending) continue;
+      std::vector<real> vals;
+      dp.buf.download(vals, dp.samples_pending * dp.cells.size());
+      auto& sr = rec_.state_recorders[r];
+      const std::size_t nn = sr.neurons.size();
+      for (std::uint64_t s = 0; s < dp.samples_pending; ++s)
+        for (std::size_t v = 0; v < sr.variables.size(); ++v)
+          for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.cells.size() + v * nn + k]);
+      dp.samples_pending = 0;
+    }
+    ENGRAM_CUDA_CHECK(cudaMemset(local_clock_.get(), 0, sizeof(std::uint32_t)));
+    local_steps_ = 0;
+  }
+
+  void take_weight_snapshots(std::uint64_t done) {
+    for (auto& r : rec_.weight_recorders) {
+      for (std::size_t k = 0; k < r.at_step.size(); ++k) {
+        if (r.at_step[k] != done) continue;
+        const auto& tab = tables_[static_cast<std::size_t>(r.projection)];
+        if (r.pre.empty()) {
+          r.pre.resize(tab.size());
+          r.post.resize(tab.size());
+          for (std::uint64_t i = 0; i + 1 < tab.row_ptr.size(); ++i)
+            for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
+              r.pre[s] = static_cast<std::int32_t>(i);
+              r.post[s] = static_cast<std::int32_t>(tab.target[s]);
+            }
+        }
+        ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        std::vector<float> w;
+        projs_[static_cast<std::size_t>(r.projection)].weight.download(w, tab.size());
+        r.values.insert(r.values.end(), w.begin(), w.end());
+      }
+    }
+  }
+
+  const network& net_;
+  std::string device_name_;
+  int sms_ = 1;
+  cudaStream_t stream_ = nullptr;
+  cudaGraph_t graph_ = nullptr;
+  cudaGraphExec_t graph_exec_ = nullptr;
+  dev_array<std::uint64_t> clock_;
+  dev_array<std::uint32_t> local_clock_, error_;
+  std::vector<device_population> pops_;
+  std::vector<device_projection> projs_;
+  std::vector<synapse_table> tables_;
+  std::vector<device_probe> probes_;
+  std::vector<std::shared_ptr<void>> kept_;
+  std::uint64_t ring_len_ = 2;
+  std::uint64_t step_ = 0, local_steps_ = 0, flush_every_ = 2000;
+  recording rec_;
+};
+
+}  // namespace
+}  // namespace cuda_detail
+
+namespace cuda {
+std::unique_ptr<simulation> make_simulation(const network& net) { return std::make_unique<cuda_detail::cuda_simulation>(net); }
+}  // namespace cuda
+
+}  // namespace engram
