@@ -15,7 +15,7 @@ echo "== gpu tests"
 $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED|SKIPPED|Failure|error" | head -60
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer"
-  filt='DeviceParity.*:*small_all_features*:*adex*'
+  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*coba*'}
   compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
   compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
 fi

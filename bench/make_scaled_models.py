@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes scaled benchmark models (JSON, engram's model format) into a folder.
 
-COBA (Vogels-Abbott / Brette 2007 benchmark 1) at N neurons with the 4k network's in-degrees
-kept fixed (64 excitatory + 16 inhibitory inputs: p = 0.02 of 3200 E and 800 I), and Brunel
+COBA (Vogels-Abbott / Brette 2007 benchmark 1) at N neurons with fixed in-degree 80 E + 20 I
+and a Poisson background of 100 sources x 5 Hz (6 nS, AMPA) per neuron: without it the
+scaled network falls silent (the same definition as bench/run_benchmarks.py), and Brunel
 (2000) model A, AI state, at N = N_E + N_I with C_E = 1000, C_I = 250 kept fixed.
 Only the Python standard library is used, so it runs anywhere.
 usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--duration MS]
@@ -20,14 +21,16 @@ def coba(n, duration):
                          "g_AMPA": {"dist": "normal", "mean": 40, "std": 15, "low": 0},
                          "g_GABA_A": {"dist": "normal", "mean": 200, "std": 120, "low": 0}}}]
     projs = []
-    for src, k, rec, w in (("E", 64, "AMPA", 6.0), ("I", 16, "GABA_A", 67.0)):
+    for src, k, rec, w in (("E", 80, "AMPA", 6.0), ("I", 20, "GABA_A", 67.0)):
         for tgt in ("E", "I"):
             projs.append({"name": f"{src}{tgt}", "source": src, "target": tgt, "receptor": rec,
                           "connector": {"type": "fixed_indegree", "indegree": k, "autapses": False},
                           "weight": w, "delay": 0.1})
-    return {"name": f"coba_{n}", "description": "COBA benchmark, fixed in-degree 64 E + 16 I",
+    stims = [{"type": "poisson", "target": t, "rate": 5.0, "sources": 100, "weight": 6.0, "receptor": "AMPA"}
+             for t in ("E", "I")]
+    return {"name": f"coba_{n}", "description": "COBA benchmark, fixed in-degree 80 E + 20 I, Poisson background 100 x 5 Hz",
             "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
-            "recorders": [{"type": "spikes", "population": "E"}]}
+            "stimuli": stims, "recorders": [{"type": "spikes", "population": "E"}]}
 
 def brunel(n, duration):
     ne, ni = n * 4 // 5, n // 5

@@ -274,8 +274,9 @@ def render_markdown(result, results_file, docs_file):
         f"load average at start {m['load_average_at_start']}.",
         f"engram {result.get('engram_version') or '?'} (commit {result['git'].get('commit') or 'none'}"
         f"{', dirty tree' if result['git'].get('dirty') else ''}), backend cpu, "
-        f"{result['threads']} thread(s); Brian {result.get('brian2_version') or 'not run'} "
-        f"cpp_standalone, {result['threads']} thread(s). "
+        f"{result['threads']} thread(s); "
+        + (f"Brian {result['brian2_version']} cpp_standalone, {result['threads']} thread(s). "
+           if result.get('brian2_version') else 'Brian 2 not run. ') +
         f"Biological time {result['duration_ms']:g} ms per case, dt 0.1 ms, seed {result['seed']}.",
         f"Raw numbers: [`{shown}`]({link(results_file)}).",
         '',

@@ -1,5 +1,6 @@
-// The CUDA backend's host side: device memory, one CUDA graph per timestep, recording buffers
-// flushed in large chunks. Model math, connectivity and the phase order are the CPU backend's.
+// The CUDA backend's host side: device memory, a persistent cooperative kernel that runs many
+// steps per launch (kernels/step_kernels.cuh), recording buffers flushed in large chunks.
+// Model math, connectivity and the phase order (engine.hpp) are the CPU backend's.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 
 #include "cuda_bridge.hpp"
 #include "cuda_check.cuh"
-#include "engine.hpp"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "math_probe.hpp"
@@ -27,7 +27,6 @@ namespace cuda_detail {
 namespace {
 
 constexpr unsigned block_size = 256;
-unsigned grid_for(std::uint64_t n) { return static_cast<unsigned>(std::max<std::uint64_t>(1, (n + block_size - 1) / block_size)); }
 
 // Owning device array.
 template <class T>
@@ -91,7 +90,7 @@ struct device_projection {
   dev_array<float> weight;
   dev_array<std::uint16_t> delay;
   int source = -1, target_pop = -1, port = 0;
-  unsigned grid = 1;
+  std::uint32_t group = 32;
 };
 
 struct device_probe {
@@ -99,6 +98,15 @@ struct device_probe {
   dev_array<real> buf;
   std::uint64_t samples_pending = 0;
 };
+
+// Threads per spike for a projection: about a quarter of the mean row length, so a group
+// walks its row in a few strides (latency-bound rows), between one warp and one block.
+std::uint32_t group_size(std::uint64_t synapses, std::uint64_t rows) {
+  const std::uint64_t mean = rows ? synapses / rows : 0;
+  std::uint32_t g = 32;
+  while (g < 256 && g * 4 < mean) g *= 2;
+  return g;
+}
 
 class cuda_simulation final : public simulation {
  public:
@@ -110,8 +118,6 @@ class cuda_simulation final : public simulation {
     sms_ = prop.multiProcessorCount;
     check_memory();
     ENGRAM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    clock_.resize(1);
-    local_clock_.resize(1);
     error_.resize(1);
     pops_.resize(net.populations.size());
     std::uint16_t max_delay = 1;
@@ -146,32 +152,36 @@ class cuda_simulation final : public simulation {
       dp.buf.resize(cells.size() * (flush_every_ / r.interval_steps + 2));
       probes_.push_back(std::move(dp));
     }
+    upload_descriptors();
     take_weight_snapshots(0);
-    capture_step_graph();
   }
 
   ~cuda_simulation() override {
-    if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
-    if (graph_) cudaGraphDestroy(graph_);
     if (stream_) cudaStreamDestroy(stream_);
   }
 
+  // Runs the persistent kernel for as many steps as possible per launch: up to the next
+  // flush of the recording buffers or the next weight snapshot.
   void advance(std::uint64_t n) override {
-    for (std::uint64_t k = 0; k < n; ++k) {
-      ENGRAM_CUDA_CHECK(cudaGraphLaunch(graph_exec_, stream_));
-      ++step_;
-      ++local_steps_;
+    std::uint64_t left = n;
+    while (left > 0) {
+      std::uint64_t k = std::min(left, flush_every_ - local_steps_);
+      for (const auto& r : rec_.weight_recorders)
+        for (auto at : r.at_step)
+          if (at > step_ && at - step_ < k) k = at - step_;
+      launch(k);
       for (std::size_t r = 0; r < rec_.state_recorders.size(); ++r) {
-        const auto& sr = rec_.state_recorders[r];
-        if (step_ % sr.interval_steps != 0) continue;
-        auto& dp = probes_[r];
-        ENGRAM_LAUNCH(gather_probes, grid_for(dp.cells.size()), block_size, stream_,
-                      pops_[static_cast<std::size_t>(sr.population)].soa.get(), dp.cells.get(), dp.cells.size(),
-                      dp.buf.get(), dp.samples_pending);
-        ++dp.samples_pending;
-        rec_.state_recorders[r].times.push_back(static_cast<double>(step_) * net_.run.dt);
+        auto& sr = rec_.state_recorders[r];
+        for (std::uint64_t s = step_ + 1; s <= step_ + k; ++s)
+          if (s % sr.interval_steps == 0) {
+            sr.times.push_back(static_cast<double>(s) * net_.run.dt);
+            ++probes_[r].samples_pending;
+          }
       }
-      if (local_steps_ == flush_every_ || k + 1 == n) flush();
+      step_ += k;
+      local_steps_ += k;
+      left -= k;
+      if (local_steps_ == flush_every_ || left == 0) flush();
       take_weight_snapshots(step_);
     }
   }
@@ -217,44 +227,6 @@ class cuda_simulation final : public simulation {
     d.delay.download(delay, d.delay.size());
   }
 
-  // ---- phases, launched into the step graph (engine.hpp order) ----
-  // Deliver, stimulate and update run fused, per population, in update_neurons().
-  void deliver(std::uint64_t) {}
-  void stimulate(std::uint64_t) {}
-  void update_neurons(std::uint64_t) {
-    for (auto& ps : pops_) {
-      const spike_out out = outputs(ps);
-      const clock_view clk{clock_.get(), local_clock_.get()};
-      if (ps.model < 0) {
-        ENGRAM_LAUNCH(spike_source_step, grid_for(ps.n), block_size, stream_, ps.n, ps.src_ptr.get(), ps.src_steps.get(),
-                      ps.src_cursor.get(), clk, out);
-        continue;
-      }
-      dispatch_model(ps.model, [&]<class M>() {
-        typename M::derived d;
-        std::memcpy(&d, ps.derived.data(), sizeof d);
-        ENGRAM_LAUNCH(population_step<M>, grid_for(ps.n), block_size, stream_, d, ps.soa.get(), ps.n, ps.ring.get(),
-                      ring_len_, ps.stims.get(), static_cast<int>(ps.stims_host.size()), net_.run.seed, clk, out);
-      });
-    }
-  }
-  void propagate(std::uint64_t) {
-    const clock_view clk{clock_.get(), local_clock_.get()};
-    for (auto& pj : projs_) {
-      auto& src = pops_[static_cast<std::size_t>(pj.source)];
-      auto& tgt = pops_[static_cast<std::size_t>(pj.target_pop)];
-      ENGRAM_LAUNCH(propagate_warp_per_spike, pj.grid, block_size, stream_, src.list0.get(), src.list1.get(), src.count.get(),
-                    pj.row_ptr.get(), pj.target.get(), pj.weight.get(), pj.delay.get(),
-                    tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n, ring_len_, tgt.n, clk);
-    }
-  }
-  void post_spike_plasticity(std::uint64_t) {}
-  void synapse_dynamics(std::uint64_t) {}
-  void slow_processes(std::uint64_t) {}
-  void record(std::uint64_t) {  // spikes are recorded inside the population kernels
-    ENGRAM_LAUNCH(advance_clock, 1, 1, stream_, clock_.get(), local_clock_.get());
-  }
-
  private:
   void check_memory() {
     std::size_t free_b = 0, total_b = 0;
@@ -279,7 +251,6 @@ class cuda_simulation final : public simulation {
     o.rec_buf = ps.recorded ? ps.rec_buf.get() : nullptr;
     o.rec_offset = ps.rec_offset.get();
     o.rec_capacity = ps.rec_buf.size() / 2;
-    o.error = error_.get();
     return o;
   }
 
@@ -348,9 +319,7 @@ class cuda_simulation final : public simulation {
     const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(d.target_pop)].model);
     for (std::size_t k = 0; k < m->ports.size(); ++k)
       if (m->ports[k].name == pr.receptor) d.port = static_cast<int>(k);
-    // Enough warps for the largest plausible spike count, capped at a few waves of the device.
-    const std::uint64_t n_src = net_.populations[static_cast<std::size_t>(d.source)].size;
-    d.grid = static_cast<unsigned>(std::clamp<std::uint64_t>((n_src + 7) / 8, 1, static_cast<std::uint64_t>(sms_) * 8));
+    d.group = group_size(t.size(), t.row_ptr.size() - 1);
     projs_.push_back(std::move(d));
   }
 
@@ -428,11 +397,83 @@ class cuda_simulation final : public simulation {
     return p;
   }
 
-  void capture_step_graph() {
-    ENGRAM_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
-    engine_step(*this, 0);  // the step number comes from device memory
-    ENGRAM_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph_));
-    ENGRAM_CUDA_CHECK(cudaGraphInstantiate(&graph_exec_, graph_, 0));
+  // Device-side descriptors of every population, projection and probe, and the grid size:
+  // as many blocks as the largest population needs, at most what can be co-resident (a
+  // cooperative launch requires it).
+  void upload_descriptors() {
+    std::vector<pop_desc> pd;
+    std::uint64_t max_n = 1;
+    for (auto& ps : pops_) {
+      pop_desc d{};
+      d.model = ps.model;
+      d.n = ps.n;
+      d.soa = ps.soa.get();
+      d.ring = ps.ring.get();
+      d.stims = ps.stims.get();
+      d.n_stims = static_cast<int>(ps.stims_host.size());
+      d.out = outputs(ps);
+      d.src_ptr = ps.src_ptr.get();
+      d.src_steps = ps.src_steps.get();
+      d.src_cursor = ps.src_cursor.get();
+      if (ps.derived.size() > sizeof d.derived) throw internal_error("a model's derived parameters exceed max_derived_bytes");
+      std::memcpy(d.derived, ps.derived.data(), ps.derived.size());
+      pd.push_back(d);
+      max_n = std::max(max_n, ps.n);
+    }
+    std::vector<proj_desc> jd;
+    std::uint64_t max_threads = max_n;
+    for (auto& pj : projs_) {
+      auto& tgt = pops_[static_cast<std::size_t>(pj.target_pop)];
+      proj_desc d{};
+      d.source = pj.source;
+      d.group = pj.group;
+      d.row_ptr = pj.row_ptr.get();
+      d.target = pj.target.get();
+      d.weight = pj.weight.get();
+      d.delay = pj.delay.get();
+      d.ring = tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n;
+      d.n_target = tgt.n;
+      jd.push_back(d);
+      // Room for a tenth of the source population spiking in one step, one group each.
+      max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
+    }
+    std::vector<probe_desc> rd;
+    for (std::size_t r = 0; r < probes_.size(); ++r) {
+      const auto& sr = rec_.state_recorders[r];
+      probe_desc d{};
+      d.soa = pops_[static_cast<std::size_t>(sr.population)].soa.get();
+      d.cells = probes_[r].cells.get();
+      d.n_cells = probes_[r].cells.size();
+      d.buf = probes_[r].buf.get();
+      d.interval = sr.interval_steps;
+      rd.push_back(d);
+    }
+    pop_descs_.upload(pd);
+    proj_descs_.upload(jd);
+    probe_descs_.upload(rd);
+    int per_sm = 0;
+    ENGRAM_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, run_steps, block_size, 0));
+    if (per_sm < 1) throw device_error("the step kernel cannot be resident on this device");
+    const std::uint64_t resident = static_cast<std::uint64_t>(per_sm) * static_cast<std::uint64_t>(sms_);
+    grid_ = static_cast<unsigned>(std::clamp<std::uint64_t>((max_threads + block_size - 1) / block_size, 1, resident));
+  }
+
+  void launch(std::uint64_t steps) {
+    step_args a{};
+    a.pops = pop_descs_.get();
+    a.n_pops = static_cast<int>(pop_descs_.size());
+    a.projs = proj_descs_.get();
+    a.n_projs = static_cast<int>(proj_descs_.size());
+    a.probes = probe_descs_.get();
+    a.n_probes = static_cast<int>(probe_descs_.size());
+    a.ring_len = ring_len_;
+    a.seed = net_.run.seed;
+    a.first_step = step_;
+    a.n_steps = steps;
+    a.flush_base = step_ - local_steps_;
+    a.error = error_.get();
+    void* args[] = {&a};
+    ENGRAM_CUDA_CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(run_steps), dim3(grid_), dim3(block_size), args, 0, stream_));
   }
 
   // Copies recorded spikes, per-step counts and probe samples to the host; checks the
@@ -490,7 +531,6 @@ class cuda_simulation final : public simulation {
           for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.cells.size() + v * nn + k]);
       dp.samples_pending = 0;
     }
-    ENGRAM_CUDA_CHECK(cudaMemset(local_clock_.get(), 0, sizeof(std::uint32_t)));
     local_steps_ = 0;
   }
 
@@ -520,10 +560,11 @@ class cuda_simulation final : public simulation {
   std::string device_name_;
   int sms_ = 1;
   cudaStream_t stream_ = nullptr;
-  cudaGraph_t graph_ = nullptr;
-  cudaGraphExec_t graph_exec_ = nullptr;
-  dev_array<std::uint64_t> clock_;
-  dev_array<std::uint32_t> local_clock_, error_;
+  unsigned grid_ = 1;
+  dev_array<std::uint32_t> error_;
+  dev_array<pop_desc> pop_descs_;
+  dev_array<proj_desc> proj_descs_;
+  dev_array<probe_desc> probe_descs_;
   std::vector<device_population> pops_;
   std::vector<device_projection> projs_;
   std::vector<synapse_table> tables_;

@@ -1,50 +1,100 @@
 #pragma once
-// The kernels of one timestep. Phases 1-3 of engine.hpp (deliver, stimulate, update) are
-// fused into one kernel per population, in the CPU backend's order and with the same shared
-// model math; propagation is one kernel per projection. Every kernel reads the step number
-// from device memory, so one captured CUDA graph serves every step.
+// The CUDA backend's timestep, run by one persistent cooperative kernel for many steps at a
+// time: the kernel calls engine_step() (src/engine.hpp) with a device-side backend whose
+// phases are grid-stride loops separated by grid-wide barriers. Phases 1-3 (deliver,
+// stimulate, update) are fused per neuron, in the CPU backend's order and with the same
+// shared model math; propagation walks CSR rows with a group of threads per spike.
+#include <cooperative_groups.h>
+
 #include <cstdint>
 
+#include "engine.hpp"
 #include "models/fixed_point.hpp"
 #include "models/neurons/neuron_common.hpp"
 #include "models/poisson.hpp"
+#include "models/registry.hpp"
 
 namespace engram::cuda_detail {
+
+namespace cg = cooperative_groups;
 
 // A stimulus acting on one population (Poisson input or a current), device pointers.
 struct stim_desc {
   int type = 0;  // 0: Poisson, 1: current
   int port = 0;
-  std::uint32_t id = 0;              // stimulus index (RNG key)
+  std::uint32_t id = 0;               // stimulus index (RNG key)
   const std::int32_t* map = nullptr;  // neuron -> entry in the stimulus' neuron list, -1 if absent; null: all
-  int per_neuron = 0;                // Poisson rates per entry
+  int per_neuron = 0;                 // Poisson rates per entry
   const std::uint32_t* chunks = nullptr;
   const double* chunk_lambda = nullptr;
   const double* exp_minus = nullptr;
   float weight = 0;
-  std::uint64_t start = 0, stop = 0;  // Poisson: active steps [start, stop)
+  std::uint64_t start = 0, stop = 0;            // Poisson: active steps [start, stop)
   const std::uint64_t* change_steps = nullptr;  // current: amplitude[k] from change_steps[k] on
   const float* amplitudes = nullptr;
   int n_changes = 0;
 };
 
-struct clock_view {
-  const std::uint64_t* step;        // steps done before this one = this step's index
-  const std::uint32_t* local_step;  // steps since the last flush of recording buffers
-};
-
 struct spike_out {
-  std::uint32_t* list[2];   // this step's spikes (unordered), double-buffered by step parity
-  std::uint32_t* count;     // [2]
+  std::uint32_t* list[2];      // this step's spikes (unordered), double-buffered by step parity
+  std::uint32_t* count;        // [2]
   std::uint32_t* step_counts;  // spikes per step since the last flush
   std::uint32_t* rec_buf;      // (local step, neuron) pairs, or null if not recorded
   unsigned long long* rec_offset;
   std::uint64_t rec_capacity;  // pairs
-  std::uint32_t* error;        // bit 0: NaN state, bit 1: recording overflow
+};
+
+constexpr int max_derived_bytes = 256;
+
+struct pop_desc {
+  int model = -1;  // index in neuron_models; -1: spike source
+  std::uint64_t n = 0;
+  real* soa = nullptr;
+  std::int64_t* ring = nullptr;
+  const stim_desc* stims = nullptr;
+  int n_stims = 0;
+  spike_out out{};
+  const std::uint64_t* src_ptr = nullptr;
+  const std::uint64_t* src_steps = nullptr;
+  std::uint64_t* src_cursor = nullptr;
+  alignas(16) unsigned char derived[max_derived_bytes];
+};
+
+struct proj_desc {
+  int source = 0;
+  std::uint32_t group = 32;  // threads per spike (power of two, 32..256)
+  const std::uint64_t* row_ptr = nullptr;
+  const std::uint32_t* target = nullptr;
+  const float* weight = nullptr;
+  const std::uint16_t* delay = nullptr;
+  std::int64_t* ring = nullptr;  // target population's ring at this projection's port
+  std::uint64_t n_target = 0;
+};
+
+struct probe_desc {
+  const real* soa = nullptr;
+  const std::uint64_t* cells = nullptr;  // variable * n + neuron
+  std::uint64_t n_cells = 0;
+  real* buf = nullptr;                   // samples x cells since the last flush
+  std::uint64_t interval = 1;            // steps
+};
+
+struct step_args {
+  const pop_desc* pops;
+  int n_pops;
+  const proj_desc* projs;
+  int n_projs;
+  const probe_desc* probes;
+  int n_probes;
+  std::uint64_t ring_len;
+  std::uint64_t seed;
+  std::uint64_t first_step, n_steps;
+  std::uint64_t flush_base;  // step at the last flush of recording buffers
+  std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
 };
 
 __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t parity,
-                                    std::uint32_t local_step) {
+                                    std::uint32_t local_step, std::uint32_t* error) {
   const unsigned mask = __ballot_sync(0xffffffffu, fired);
   if (!mask) return;
   const unsigned lane = threadIdx.x & 31u;
@@ -68,113 +118,150 @@ __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out
         o.rec_buf[2 * at] = local_step;
         o.rec_buf[2 * at + 1] = i;
       } else {
-        atomicOr(o.error, 2u);
+        atomicOr(error, 2u);
       }
     }
   }
 }
 
+// Deliver + stimulate + update of neuron i of a population of model M (i < n).
 template <class M>
-__global__ void population_step(typename M::derived d, real* soa, std::uint64_t n, std::int64_t* ring,
-                                std::uint64_t ring_len, const stim_desc* stims, int n_stims, std::uint64_t seed,
-                                clock_view clk, spike_out out) {
-  const std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
-  const std::uint64_t t = *clk.step;
-  const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-  if (i == 0) out.count[parity ^ 1u] = 0;  // next step's list; last read by the previous step
-  bool fired = false;
-  if (i < n) {
-    const std::uint64_t slot = t % ring_len;
-    real in[M::n_ports];
-    for (int p = 0; p < M::n_ports; ++p) {
-      std::int64_t& cell = ring[(static_cast<std::uint64_t>(p) * ring_len + slot) * n + i];
-      in[p] = from_fixed(cell);
-      cell = 0;
+__device__ inline bool neuron_step(const pop_desc& p, std::uint64_t i, std::uint64_t t, const step_args& a) {
+  const auto& d = *reinterpret_cast<const typename M::derived*>(p.derived);
+  const std::uint64_t n = p.n;
+  const std::uint64_t slot = t % a.ring_len;
+  real in[M::n_ports];
+  for (int q = 0; q < M::n_ports; ++q) {
+    std::int64_t& cell = p.ring[(static_cast<std::uint64_t>(q) * a.ring_len + slot) * n + i];
+    in[q] = from_fixed(cell);
+    cell = 0;
+  }
+  real i_stim = 0;
+  for (int k = 0; k < p.n_stims; ++k) {
+    const stim_desc& s = p.stims[k];
+    const std::int32_t entry = s.map ? s.map[i] : static_cast<std::int32_t>(i);
+    if (entry < 0) continue;
+    if (s.type == 0) {
+      if (t < s.start || t >= s.stop) continue;
+      const int r = s.per_neuron ? entry : 0;
+      const std::uint32_t c = poisson_count(a.seed, s.id, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t),
+                                            s.chunks[r], s.chunk_lambda[r], s.exp_minus[r]);
+      if (c) in[s.port] += static_cast<real>(c) * s.weight;
+    } else {
+      int lo = 0, hi = s.n_changes;  // first change step > t
+      while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (s.change_steps[mid] <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0) {
+        const real amp = s.amplitudes[lo - 1];
+        if (amp != real(0)) i_stim += amp;
+      }
     }
-    real i_stim = 0;
-    for (int k = 0; k < n_stims; ++k) {
-      const stim_desc& s = stims[k];
-      const std::int32_t entry = s.map ? s.map[i] : static_cast<std::int32_t>(i);
-      if (entry < 0) continue;
-      if (s.type == 0) {
-        if (t < s.start || t >= s.stop) continue;
-        const int r = s.per_neuron ? entry : 0;
-        const std::uint32_t c = poisson_count(seed, s.id, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t),
-                                              s.chunks[r], s.chunk_lambda[r], s.exp_minus[r]);
-        if (c) in[s.port] += static_cast<real>(c) * s.weight;
-      } else {
-        int lo = 0, hi = s.n_changes;  // first change step > t
-        while (lo < hi) {
-          const int mid = (lo + hi) / 2;
-          if (s.change_steps[mid] <= t) lo = mid + 1;
-          else hi = mid;
+  }
+  auto st = load_state<typename M::state>(p.soa, n, i);
+  const bool fired = M::update(st, d, in, i_stim);
+  store_state(p.soa, n, i, st);
+  if (!(st.v == st.v)) atomicOr(a.error, 1u);
+  return fired;
+}
+
+template <class... Ms>
+__device__ inline bool neuron_step_any(int model, const pop_desc& p, std::uint64_t i, std::uint64_t t,
+                                       const step_args& a, type_list<Ms...>) {
+  bool fired = false;
+  int k = 0;
+  ((k++ == model ? (fired = neuron_step<Ms>(p, i, t, a), true) : false) || ...);
+  return fired;
+}
+
+// The device side of the engine: each phase is a grid-stride loop over the whole grid,
+// followed by a grid-wide barrier where the next phase reads what this one wrote.
+struct device_engine {
+  const step_args& a;
+  cg::grid_group grid;
+
+  __device__ void deliver(std::uint64_t) {}    // fused into update_neurons
+  __device__ void stimulate(std::uint64_t) {}  // fused into update_neurons
+
+  __device__ void update_neurons(std::uint64_t t) {
+    const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
+    const auto local = static_cast<std::uint32_t>(t - a.flush_base);
+    const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+    for (int pi = 0; pi < a.n_pops; ++pi) {
+      const pop_desc& p = a.pops[pi];
+      if (grid.thread_rank() == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
+      // Whole warps iterate together so the ballot in append_spike is converged.
+      for (std::uint64_t base = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x; base < p.n; base += stride) {
+        const std::uint64_t i = base + threadIdx.x;
+        bool fired = false;
+        if (i < p.n) {
+          if (p.model >= 0) {
+            fired = neuron_step_any(p.model, p, i, t, a, neuron_models{});
+          } else {
+            std::uint64_t c = p.src_cursor[i];
+            while (c < p.src_ptr[i + 1] && p.src_steps[c] == t) {
+              ++c;
+              fired = true;
+            }
+            p.src_cursor[i] = c;
+          }
         }
-        if (lo > 0) {
-          const real a = s.amplitudes[lo - 1];
-          if (a != real(0)) i_stim += a;
+        append_spike(fired, static_cast<std::uint32_t>(i), p.out, parity, local, a.error);
+      }
+    }
+    grid.sync();
+  }
+
+  // Each spike's CSR row is walked by a group of `group` threads; weights are added in fixed
+  // point with integer atomics, so the sum does not depend on the order.
+  __device__ void propagate(std::uint64_t t) {
+    const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
+    const std::uint64_t tid = grid.thread_rank();
+    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      const spike_out& src = a.pops[pj.source].out;
+      const std::uint32_t spikes = src.count[parity];
+      const std::uint32_t* list = src.list[parity];
+      const std::uint64_t g = pj.group;
+      const std::uint64_t lane = tid % g;
+      for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
+        const std::uint32_t pre = list[k];
+        const std::uint64_t end = pj.row_ptr[pre + 1];
+        for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
+          const std::uint64_t slot = (t + pj.delay[s]) % a.ring_len;
+          atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
+                    static_cast<unsigned long long>(to_fixed(pj.weight[s])));
         }
       }
     }
-    auto st = load_state<typename M::state>(soa, n, i);
-    fired = M::update(st, d, in, i_stim);
-    store_state(soa, n, i, st);
-    if (!(st.v == st.v)) atomicOr(out.error, 1u);
+    grid.sync();
   }
-  append_spike(fired, static_cast<std::uint32_t>(i), out, parity, *clk.local_step);
-}
 
-__global__ void spike_source_step(std::uint64_t n, const std::uint64_t* ptr, const std::uint64_t* steps,
-                                  std::uint64_t* cursor, clock_view clk, spike_out out) {
-  const std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
-  const std::uint64_t t = *clk.step;
-  const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-  if (i == 0) out.count[parity ^ 1u] = 0;
-  bool fired = false;
-  if (i < n) {
-    std::uint64_t c = cursor[i];
-    while (c < ptr[i + 1] && steps[c] == t) {
-      ++c;
-      fired = true;
+  __device__ void post_spike_plasticity(std::uint64_t) {}
+  __device__ void synapse_dynamics(std::uint64_t) {}
+  __device__ void slow_processes(std::uint64_t) {}
+
+  // Spikes were recorded as they happened; here the state probes due at the end of step t.
+  __device__ void record(std::uint64_t t) {
+    bool any = false;
+    for (int r = 0; r < a.n_probes; ++r) {
+      const probe_desc& pr = a.probes[r];
+      if ((t + 1) % pr.interval != 0) continue;
+      any = true;
+      const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
+      for (std::uint64_t c = grid.thread_rank(); c < pr.n_cells; c += static_cast<std::uint64_t>(gridDim.x) * blockDim.x)
+        pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
     }
-    cursor[i] = c;
+    if (any) grid.sync();  // the next update overwrites the state just read
   }
-  append_spike(fired, static_cast<std::uint32_t>(i), out, parity, *clk.local_step);
-}
+};
 
-// Warp per spike: the lanes walk the spike's CSR row and add its weights, in fixed point,
-// into the target's ring buffer at t + delay. Integer atomics: the sum is order-independent.
-__global__ void propagate_warp_per_spike(const std::uint32_t* list0, const std::uint32_t* list1, const std::uint32_t* count,
-                                         const std::uint64_t* row_ptr, const std::uint32_t* target, const float* weight,
-                                         const std::uint16_t* delay, std::int64_t* ring, std::uint64_t ring_len,
-                                         std::uint64_t n_target, clock_view clk) {
-  const std::uint64_t t = *clk.step;
-  const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-  const std::uint32_t spikes = count[parity];
-  const std::uint32_t* list = parity ? list1 : list0;
-  const unsigned lane = threadIdx.x & 31u;
-  const std::uint64_t warp = (blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x) >> 5;
-  const std::uint64_t warps = (static_cast<std::uint64_t>(gridDim.x) * blockDim.x) >> 5;
-  for (std::uint64_t k = warp; k < spikes; k += warps) {
-    const std::uint32_t pre = list[k];
-    const std::uint64_t end = row_ptr[pre + 1];
-    for (std::uint64_t s = row_ptr[pre] + lane; s < end; s += 32) {
-      const std::uint64_t slot = (t + delay[s]) % ring_len;
-      atomicAdd(reinterpret_cast<unsigned long long*>(&ring[slot * n_target + target[s]]),
-                static_cast<unsigned long long>(to_fixed(weight[s])));
-    }
-  }
-}
-
-__global__ void advance_clock(std::uint64_t* step, std::uint32_t* local_step) {
-  ++*step;
-  ++*local_step;
-}
-
-// State probes: values of chosen (variable, neuron) cells into row `sample` of a buffer.
-__global__ void gather_probes(const real* soa, const std::uint64_t* cells, std::uint64_t n_cells, real* buf,
-                              std::uint64_t sample) {
-  const std::uint64_t k = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
-  if (k < n_cells) buf[sample * n_cells + k] = soa[cells[k]];
+__global__ void run_steps(step_args a) {
+  device_engine e{a, cg::this_grid()};
+  for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
 
 }  // namespace engram::cuda_detail

@@ -3,10 +3,14 @@
 // the phases; this template fixes their order.
 #include <cstdint>
 
+#include "engram/config.hpp"
+
 namespace engram {
 
+// Host and device: the CPU backend calls it from its step loop, the CUDA backend from inside
+// its persistent kernel (kernels/step_kernels.cuh), so both follow this one order.
 template <class Backend>
-void engine_step(Backend& b, std::uint64_t t) {
+ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
   b.deliver(t);            // 1. this step's ring-buffer slot -> per-port input
   b.stimulate(t);          // 2. Poisson, DC and step-current input
   b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list

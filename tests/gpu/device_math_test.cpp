@@ -58,7 +58,7 @@ TEST(DeviceParity, NeuronUpdatesBitIdentical) {
       }
       std::vector<float> input(static_cast<std::size_t>(steps) * M::n_ports * n), stim(n);
       for (auto& x : input) x = u(gen) < 0.1f ? u(gen) * 5.0f : 0.0f;
-      for (auto& x : stim) x = u(gen) * 300.0f;
+      for (auto& x : stim) x = 300.0f + u(gen) * 1200.0f;  // pA: suprathreshold for every model
       std::vector<float> host = soa;
       std::vector<unsigned> host_spikes;
       for (int k = 0; k < steps; ++k)

@@ -26,8 +26,9 @@ Checks (protocols.md P-NET-2), for each population (E and I):
     The mean pairwise distance is printed for information.
   * Activity: COBA started from random initial values dies out within
     ~35 ms in about 40% of the network realizations (Brian 2.5.1: 35 of 84
-    seeds; engram 0.1.0: 26 of 60, i.e. the same).  Runs that do not sustain (every population >= 1 Hz in the last
-    quarter of the run) are left out of the Brian spread, and an engram run
+    seeds; engram 0.1.0: 26 of 60, i.e. the same).  Runs that do not
+    sustain (every population >= 1 Hz in the last quarter of the run) are
+    left out of the Brian spread, and an engram run
     that dies is reported and not compared; at least one engram run must
     sustain.  Pass several engram output folders (different seeds) to test
     several realizations; each sustained one must pass.
@@ -35,7 +36,8 @@ Rates and CVs use the analysis window (t_start_ms, duration_ms] stored in
 the reference; CV = std/mean of the ISIs of neurons with >= 3 spikes.
 
 Exit status: 0 pass, 1 fail (or unreadable input), 77 when the Brian
-reference has to be computed and brian2 cannot be imported (ctest: SKIP).
+reference has to be computed and brian2 cannot be imported, or numpy is
+missing (ctest: SKIP_RETURN_CODE 77).
 """
 
 import argparse
