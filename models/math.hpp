@@ -50,9 +50,21 @@ ENGRAM_HOST_DEVICE inline double exp(double x) {
   return p * pow2(ki);
 }
 
-// exp(x) in single precision, evaluated in double and rounded once: the same float on both
-// sides, within one ulp of the true value.
-ENGRAM_HOST_DEVICE inline float expf(float x) { return static_cast<float>(exp(static_cast<double>(x))); }
+// exp(x) in single precision: evaluated in double with a degree-8 Taylor polynomial on
+// |r| <= ln2/2 (truncation < 3e-10 relative, far below float resolution) and rounded once,
+// so the same float comes out on host and device, within one ulp of the true value. About
+// three times cheaper than exp(double): this sits in the per-step path of COBA and AdEx.
+ENGRAM_HOST_DEVICE inline float expf(float xf) {
+  const double x = static_cast<double>(xf);
+  if (x != x) return xf;
+  if (x > 88.8) return static_cast<float>(HUGE_VAL);
+  if (x < -104.0) return 0.0f;
+  const double k = ::floor(x * 1.44269504088896338700 + 0.5);
+  const double r = (x - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+  const double p =
+      1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0 + r * (1.0 / 40320.0))))))));
+  return static_cast<float>(p * pow2(static_cast<int>(k)));
+}
 
 // Natural logarithm in double for x > 0: x = m 2^e with m in [sqrt(1/2), sqrt(2)),
 // log m = 2 atanh(s), s = (m-1)/(m+1), series to s^23.
