@@ -15,7 +15,7 @@ echo "== gpu tests"
 $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED|SKIPPED|Failure|error" | head -60
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer"
-  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*coba*'}
+  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*'}
   compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
   compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
 fi
@@ -44,4 +44,7 @@ for n in ${COBA_SIZES:-4000 40000 400000 4000000}; do run coba_fixed_indegree_$n
 run brunel_12.5k cuda models/networks/brunel2000_AI.json 1000
 run brunel_12.5k cpu models/networks/brunel2000_AI.json 1000 16
 for n in ${BRUNEL_SIZES:-12500 125000 1250000}; do run brunel_$n cuda $m/brunel_$n.json $([ $n -ge 1000000 ] && echo 100 || echo 500); done
+echo "== a network too big for the device: clear error, exit 4"
+python3 bench/make_scaled_models.py /tmp/too-big --brunel 10000000 --duration 100
+$bin/engram run /tmp/too-big/brunel_10000000.json --backend cuda --out /tmp/too-big/out; echo "exit code $?"
 echo "== done"
