@@ -94,9 +94,7 @@ struct device_projection {
 };
 
 struct device_probe {
-  dev_array<std::int32_t> slot;  // neuron -> column, -1 if not probed
-  dev_array<int> var_index;
-  std::uint64_t cells = 0;       // variables x neurons
+  dev_array<std::uint64_t> cells;  // var_index * n + neuron, variable-major
   dev_array<real> buf;
   std::uint64_t samples_pending = 0;
 };
@@ -146,12 +144,12 @@ class cuda_simulation final : public simulation {
     for (auto& ps : pops_) ps.stims.upload(ps.stims_host);
     for (const auto& r : rec_.state_recorders) {
       device_probe dp;
-      std::vector<std::int32_t> slot(pops_[static_cast<std::size_t>(r.population)].n, -1);
-      for (std::size_t k = 0; k < r.neurons.size(); ++k) slot[r.neurons[k]] = static_cast<std::int32_t>(k);
-      dp.slot.upload(slot);
-      dp.var_index.upload(r.var_index);
-      dp.cells = r.var_index.size() * r.neurons.size();
-      dp.buf.resize(dp.cells * (flush_every_ / r.interval_steps + 2));
+      std::vector<std::uint64_t> cells;
+      const std::uint64_t n = pops_[static_cast<std::size_t>(r.population)].n;
+      for (int v : r.var_index)
+        for (auto i : r.neurons) cells.push_back(static_cast<std::uint64_t>(v) * n + i);
+      dp.cells.upload(cells);
+      dp.buf.resize(cells.size() * (flush_every_ / r.interval_steps + 2));
       probes_.push_back(std::move(dp));
     }
     upload_descriptors();
@@ -443,11 +441,9 @@ class cuda_simulation final : public simulation {
     for (std::size_t r = 0; r < probes_.size(); ++r) {
       const auto& sr = rec_.state_recorders[r];
       probe_desc d{};
-      d.population = sr.population;
-      d.slot = probes_[r].slot.get();
-      d.var_index = probes_[r].var_index.get();
-      d.n_vars = static_cast<int>(sr.var_index.size());
-      d.n_neurons = sr.neurons.size();
+      d.soa = pops_[static_cast<std::size_t>(sr.population)].soa.get();
+      d.cells = probes_[r].cells.get();
+      d.n_cells = probes_[r].cells.size();
       d.buf = probes_[r].buf.get();
       d.interval = sr.interval_steps;
       rd.push_back(d);
@@ -455,7 +451,7 @@ class cuda_simulation final : public simulation {
     pop_descs_.upload(pd);
     proj_descs_.upload(jd);
     probe_descs_.upload(rd);
-    shared_bytes_ = step_shared_bytes(static_cast<int>(pd.size()), static_cast<int>(jd.size()), static_cast<int>(rd.size()));
+    shared_bytes_ = step_shared_bytes(static_cast<int>(pd.size()), static_cast<int>(jd.size()));
     if (shared_bytes_ > 48 * 1024)
       ENGRAM_CUDA_CHECK(cudaFuncSetAttribute(run_steps, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
     int per_sm = 0;
@@ -530,12 +526,12 @@ class cuda_simulation final : public simulation {
       auto& dp = probes_[r];
       if (!dp.samples_pending) continue;
       std::vector<real> vals;
-      dp.buf.download(vals, dp.samples_pending * dp.cells);
+      dp.buf.download(vals, dp.samples_pending * dp.cells.size());
       auto& sr = rec_.state_recorders[r];
       const std::size_t nn = sr.neurons.size();
       for (std::uint64_t s = 0; s < dp.samples_pending; ++s)
         for (std::size_t v = 0; v < sr.variables.size(); ++v)
-          for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.cells + v * nn + k]);
+          for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.cells.size() + v * nn + k]);
       dp.samples_pending = 0;
     }
     local_steps_ = 0;

@@ -72,15 +72,12 @@ struct proj_desc {
   std::uint64_t n_target = 0;
 };
 
-// A state probe, gathered by the thread that updates the neuron, right after its update.
 struct probe_desc {
-  int population = 0;
-  const std::int32_t* slot = nullptr;  // neuron -> column in the probe's neuron list, -1 if not probed
-  const int* var_index = nullptr;      // state fields recorded, in order
-  int n_vars = 0;
-  std::uint64_t n_neurons = 0;         // columns
-  real* buf = nullptr;                 // samples x (variables x neurons) since the last flush
-  std::uint64_t interval = 1;          // steps
+  const real* soa = nullptr;
+  const std::uint64_t* cells = nullptr;  // variable * n + neuron
+  std::uint64_t n_cells = 0;
+  real* buf = nullptr;                   // samples x cells since the last flush
+  std::uint64_t interval = 1;            // steps
 };
 
 struct step_args {
@@ -130,8 +127,7 @@ __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out
 
 // Deliver + stimulate + update of neuron i of a population of model M (i < n).
 template <class M>
-__device__ inline bool neuron_step(const pop_desc& p, int pop_index, std::uint64_t i, std::uint64_t t,
-                                   const step_args& a) {
+__device__ inline bool neuron_step(const pop_desc& p, std::uint64_t i, std::uint64_t t, const step_args& a) {
   const auto& d = *reinterpret_cast<const typename M::derived*>(p.derived);
   const std::uint64_t n = p.n;
   const std::uint64_t slot = t % a.ring_len;
@@ -169,28 +165,15 @@ __device__ inline bool neuron_step(const pop_desc& p, int pop_index, std::uint64
   const bool fired = M::update(st, d, in, i_stim);
   store_state(p.soa, n, i, st);
   if (!(st.v == st.v)) atomicOr(a.error, 1u);
-  for (int r = 0; r < a.n_probes; ++r) {
-    const probe_desc& pr = a.probes[r];
-    if (pr.population != pop_index || (t + 1) % pr.interval != 0) continue;
-    const std::int32_t col = pr.slot[i];
-    if (col < 0) continue;
-    const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
-    const std::uint64_t row = pr.n_neurons * static_cast<std::uint64_t>(pr.n_vars);
-    for (int v = 0; v < pr.n_vars; ++v) {
-      real value;
-      std::memcpy(&value, reinterpret_cast<const char*>(&st) + pr.var_index[v] * sizeof(real), sizeof(real));
-      pr.buf[sample * row + static_cast<std::uint64_t>(v) * pr.n_neurons + static_cast<std::uint64_t>(col)] = value;
-    }
-  }
   return fired;
 }
 
 template <class... Ms>
-__device__ inline bool neuron_step_any(const pop_desc& p, int pop_index, std::uint64_t i, std::uint64_t t,
-                                       const step_args& a, type_list<Ms...>) {
+__device__ inline bool neuron_step_any(const pop_desc& p, std::uint64_t i, std::uint64_t t, const step_args& a,
+                                       type_list<Ms...>) {
   bool fired = false;
   int k = 0;
-  ((k++ == p.model ? (fired = neuron_step<Ms>(p, pop_index, i, t, a), true) : false) || ...);
+  ((k++ == p.model ? (fired = neuron_step<Ms>(p, i, t, a), true) : false) || ...);
   return fired;
 }
 
@@ -216,7 +199,7 @@ struct device_engine {
         bool fired = false;
         if (i < p.n) {
           if (p.model >= 0) {
-            fired = neuron_step_any(p, pi, i, t, a, neuron_models{});
+            fired = neuron_step_any(p, i, t, a, neuron_models{});
           } else {
             std::uint64_t c = p.src_cursor[i];
             while (c < p.src_ptr[i + 1] && p.src_steps[c] == t) {
@@ -262,15 +245,25 @@ struct device_engine {
   __device__ void synapse_dynamics(std::uint64_t) {}
   __device__ void slow_processes(std::uint64_t) {}
 
-  // Spikes and state probes were recorded as they happened, inside update_neurons.
-  __device__ void record(std::uint64_t) {}
+  // Spikes were recorded as they happened; here the state probes due at the end of step t.
+  __device__ void record(std::uint64_t t) {
+    bool any = false;
+    for (int r = 0; r < a.n_probes; ++r) {
+      const probe_desc& pr = a.probes[r];
+      if ((t + 1) % pr.interval != 0) continue;
+      any = true;
+      const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
+      for (std::uint64_t c = grid.thread_rank(); c < pr.n_cells; c += static_cast<std::uint64_t>(gridDim.x) * blockDim.x)
+        pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
+    }
+    if (any) grid.sync();  // the next update overwrites the state just read
+  }
 };
 
-// Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population,
-// projection and probe descriptors (read in every phase of every step).
-inline std::size_t step_shared_bytes(int n_pops, int n_projs, int n_probes) {
-  return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs) +
-         sizeof(probe_desc) * static_cast<std::size_t>(n_probes);
+// Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population
+// and projection descriptors (read in every phase of every step).
+inline std::size_t step_shared_bytes(int n_pops, int n_projs) {
+  return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs);
 }
 
 __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t bytes) {
@@ -283,14 +276,11 @@ __global__ void run_steps(step_args a) {
   extern __shared__ __align__(16) unsigned char shared[];
   auto* pops = reinterpret_cast<pop_desc*>(shared);
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
-  auto* probes = reinterpret_cast<probe_desc*>(projs + a.n_projs);
   copy_to_shared(pops, a.pops, sizeof(pop_desc) * static_cast<std::size_t>(a.n_pops));
   copy_to_shared(projs, a.projs, sizeof(proj_desc) * static_cast<std::size_t>(a.n_projs));
-  copy_to_shared(probes, a.probes, sizeof(probe_desc) * static_cast<std::size_t>(a.n_probes));
   __syncthreads();
   a.pops = pops;
   a.projs = projs;
-  a.probes = probes;
   device_engine e{a, cg::this_grid()};
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
