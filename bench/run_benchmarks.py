@@ -16,7 +16,7 @@ Cases (model files generated into a temporary folder, see bench/README.md):
 For each case: `engram run MODEL --out DIR --backend cpu --threads N --quiet`,
 timings from DIR/manifest.json; then (unless --no-brian or brian2 is not
 importable) the same network in Brian 2 cpp_standalone, built fresh.
-Writes bench/results/<date>-<host>-cpu.json and regenerates docs/benchmarks.md.
+Writes bench/results/<date>-<host>-cpu.json and regenerates docs/benchmarks-cpu.md.
 """
 
 import argparse
@@ -377,7 +377,7 @@ def main(argv=None):
     ap.add_argument('--engram', default=DEFAULT_ENGRAM, help=f'engram binary (default {DEFAULT_ENGRAM})')
     ap.add_argument('--timeout', type=float, default=3600.0, help='per engram run, s')
     ap.add_argument('--results-dir', default=os.path.join(REPO, 'bench', 'results'))
-    ap.add_argument('--docs', help='markdown file to regenerate (default docs/benchmarks.md; '
+    ap.add_argument('--docs', help='markdown file to regenerate (default docs/benchmarks-cpu.md; '
                     'not written with --no-engram unless given)')
     ap.add_argument('--no-docs', action='store_true')
     ap.add_argument('--workdir', help='keep model files and outputs here (default: a temporary '
@@ -484,7 +484,7 @@ def main(argv=None):
         json.dump(result, f, indent=1)
         f.write('\n')
     print(f'wrote {rfile} ({result["total_wall_s"]} s)')
-    docs = args.docs or (None if args.no_engram else os.path.join(REPO, 'docs', 'benchmarks.md'))
+    docs = args.docs or (None if args.no_engram else os.path.join(REPO, 'docs', 'benchmarks-cpu.md'))
     if docs and not args.no_docs:
         os.makedirs(os.path.dirname(os.path.abspath(docs)), exist_ok=True)
         with open(docs, 'w') as f:

@@ -129,7 +129,8 @@ void validate(const network& net) {
           const double t = p.spike_times[n][k];
           const std::string tp = fmt::format("{}.spike_times[{}][{}]", path, n, k);
           c.require(t >= dt - 1e-9, tp, fmt::format("spike time {} ms is before the end of the first step (dt = {} ms)", t, dt));
-          c.require(k == 0 || t >= p.spike_times[n][k - 1], tp, fmt::format("spike time {} ms is earlier than the one before it", t));
+          c.require(k == 0 || std::llround(t / dt) > std::llround(p.spike_times[n][k - 1] / dt), tp,
+                    fmt::format("spike time {} ms is not at least one step (dt = {} ms) after the one before it", t, dt));
         }
       continue;
     }
