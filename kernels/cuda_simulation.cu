@@ -10,14 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "backend_setup.hpp"
 #include "cuda_bridge.hpp"
 #include "cuda_check.cuh"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "math_probe.hpp"
-#include "model_params.hpp"
 #include "models/registry.hpp"
-#include "models/sampling.hpp"
 #include "recorder_setup.hpp"
 #include "step_kernels.cuh"
 #include "synapse_table.hpp"
@@ -207,15 +206,10 @@ class cuda_simulation final : public simulation {
   std::vector<float> state_variable(int population, const std::string& variable) override {
     flush();
     const auto& ps = pops_.at(static_cast<std::size_t>(population));
-    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(population)].model);
-    if (!m) throw invalid_model("population " + std::to_string(population) + " has no state");
-    for (std::size_t k = 0; k < m->state.size(); ++k)
-      if (m->state[k].name == variable) {
-        std::vector<float> v(ps.n);
-        ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), ps.soa.get() + k * ps.n, ps.n * sizeof(float), cudaMemcpyDeviceToHost));
-        return v;
-      }
-    throw invalid_model("model " + m->name + " has no state variable " + variable);
+    const auto k = static_cast<std::uint64_t>(state_index(net_, population, variable));
+    std::vector<float> v(ps.n);
+    ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), ps.soa.get() + k * ps.n, ps.n * sizeof(float), cudaMemcpyDeviceToHost));
+    return v;
   }
   void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                 std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
@@ -265,44 +259,19 @@ class cuda_simulation final : public simulation {
     ps.rec_offset.resize(1);
     if (ps.recorded) ps.rec_buf.resize(2 * rec_pairs);
     if (desc.model == spike_source_array_model) {
-      std::vector<std::uint64_t> ptr(ps.n + 1, 0), steps;
-      for (std::uint64_t i = 0; i < ps.n; ++i) {
-        for (double tm : desc.spike_times[i]) steps.push_back(static_cast<std::uint64_t>(std::llround(tm / net_.run.dt)) - 1);
-        ptr[i + 1] = steps.size();
-      }
+      std::vector<std::uint64_t> ptr, steps;
+      spike_source_schedule(net_, p, ptr, steps);
       ps.src_ptr.upload(ptr);
       ps.src_steps.upload(steps);
       ps.src_cursor.upload(std::vector<std::uint64_t>(ptr.begin(), ptr.end() - 1));
       return;
     }
-    const neuron_model_info* m = find_neuron_model(desc.model);
-    ps.model = m->index;
-    dispatch_model(ps.model, [&]<class M>() {
-      const auto params = make_params<M>(desc.params);
-      const typename M::derived d = M::derive(params, net_.run.dt);
-      ps.derived.resize(sizeof d);
-      std::memcpy(ps.derived.data(), &d, sizeof d);
-      ps.n_ports = M::n_ports;
-      ps.n_vars = static_cast<int>(sizeof(typename M::state) / sizeof(real));
-      // Initial state: the same keyed draws as the CPU backend, done on the host.
-      std::vector<real> soa(static_cast<std::uint64_t>(ps.n_vars) * ps.n);
-      const typename M::state s0 = M::initial(params);
-      std::vector<std::pair<int, const distribution*>> draws;
-      for (int k = 0; k < ps.n_vars; ++k) {
-        auto it = desc.initial.find(M::state_table[k].name);
-        if (it != desc.initial.end()) draws.emplace_back(k, &it->second);
-      }
-      for (std::uint64_t i = 0; i < ps.n; ++i) {
-        typename M::state s = s0;
-        rng::stream st(net_.run.seed, rng::domain::initial_state, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
-        for (const auto& [k, dist] : draws) {
-          const real v = static_cast<real>(sample(*dist, st));
-          std::memcpy(reinterpret_cast<char*>(&s) + static_cast<std::size_t>(k) * sizeof(real), &v, sizeof v);
-        }
-        store_state(soa.data(), ps.n, i, s);
-      }
-      ps.soa.upload(soa);
-    });
+    neuron_setup ns = setup_neurons(net_, p);
+    ps.model = ns.model;
+    ps.n_ports = ns.n_ports;
+    ps.n_vars = ns.n_vars;
+    ps.derived = std::move(ns.derived);
+    ps.soa.upload(ns.soa);
     ps.ring.resize(static_cast<std::uint64_t>(ps.n_ports) * ring_len_ * ps.n);
   }
 
@@ -316,75 +285,45 @@ class cuda_simulation final : public simulation {
     d.delay.upload(t.delay);
     d.source = net_.population_index(pr.source);
     d.target_pop = net_.population_index(pr.target);
-    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(d.target_pop)].model);
-    for (std::size_t k = 0; k < m->ports.size(); ++k)
-      if (m->ports[k].name == pr.receptor) d.port = static_cast<int>(k);
+    d.port = port_index(net_, d.target_pop, pr.receptor);
     d.group = group_size(t.size(), t.row_ptr.size() - 1);
     projs_.push_back(std::move(d));
   }
 
+  // Device descriptors of the stimulus plans, grouped by target population in the order every
+  // backend applies them (plan_stimuli: Poisson stimuli first, then currents).
   void init_stimuli() {
-    const double dt = net_.run.dt;
-    const std::uint64_t steps = net_.steps();
-    auto to_step = [&](double ms) { return static_cast<std::uint64_t>(std::llround(ms / dt)); };
-    // Same order as the CPU backend: every Poisson stimulus, then every current.
-    for (int pass = 0; pass < 2; ++pass)
-      for (std::size_t index = 0; index < net_.stimuli.size(); ++index) {
-        const stimulus& s = net_.stimuli[index];
-        const bool poisson = s.type == stimulus::kind::poisson;
-        if (poisson != (pass == 0)) continue;
-        const auto p = static_cast<std::size_t>(net_.population_index(s.target));
-        auto& ps = pops_[p];
-        stim_desc sd{};
-        sd.type = poisson ? 0 : 1;
-        sd.id = static_cast<std::uint32_t>(index);
-        if (!s.neurons.empty()) {
-          std::vector<std::int32_t> map(ps.n, -1);
-          for (std::size_t k = 0; k < s.neurons.size(); ++k) map[s.neurons[k]] = static_cast<std::int32_t>(k);
-          sd.map = keep(map);
-        }
-        if (poisson) {
-          const auto* m = find_neuron_model(net_.populations[p].model);
-          for (std::size_t k = 0; k < m->ports.size(); ++k)
-            if (m->ports[k].name == s.receptor) sd.port = static_cast<int>(k);
-          std::vector<std::uint32_t> chunks;
-          std::vector<double> lambda, expm;
-          for (double rate : s.rates) {
-            const double l = rate * 1e-3 * dt * static_cast<double>(s.sources);
-            const auto c = static_cast<std::uint32_t>(std::max(1.0, std::ceil(l / poisson_chunk_mean)));
-            chunks.push_back(c);
-            lambda.push_back(l / c);
-            expm.push_back(std::exp(-l / c));
-          }
-          sd.per_neuron = s.rates.size() > 1;
-          sd.chunks = keep(chunks);
-          sd.chunk_lambda = keep(lambda);
-          sd.exp_minus = keep(expm);
-          sd.weight = static_cast<float>(s.weight);
-          sd.start = to_step(s.start);
-          sd.stop = s.stop < 0 ? steps : to_step(s.stop);
-        } else {
-          std::vector<std::uint64_t> change;
-          std::vector<float> amp;
-          if (s.type == stimulus::kind::dc) {
-            change = {to_step(s.start)};
-            amp = {static_cast<float>(s.amplitude)};
-            if (s.stop >= 0) {
-              change.push_back(to_step(s.stop));
-              amp.push_back(0.f);
-            }
-          } else {
-            for (std::size_t k = 0; k < s.times.size(); ++k) {
-              change.push_back(to_step(s.times[k]));
-              amp.push_back(static_cast<float>(s.amplitudes[k]));
-            }
-          }
-          sd.change_steps = keep(change);
-          sd.amplitudes = keep(amp);
-          sd.n_changes = static_cast<int>(change.size());
-        }
-        ps.stims_host.push_back(sd);
-      }
+    const stimulus_plans plans = plan_stimuli(net_);
+    auto neuron_map = [&](int pop, const std::vector<std::uint32_t>& neurons) -> const std::int32_t* {
+      if (neurons.empty()) return nullptr;
+      std::vector<std::int32_t> map(pops_[static_cast<std::size_t>(pop)].n, -1);
+      for (std::size_t k = 0; k < neurons.size(); ++k) map[neurons[k]] = static_cast<std::int32_t>(k);
+      return keep(map);
+    };
+    for (const auto& pp : plans.poisson) {
+      stim_desc sd{};
+      sd.type = 0;
+      sd.port = pp.port;
+      sd.id = pp.id;
+      sd.map = neuron_map(pp.pop, pp.neurons);
+      sd.per_neuron = pp.chunks.size() > 1;
+      sd.chunks = keep(pp.chunks);
+      sd.chunk_lambda = keep(pp.chunk_lambda);
+      sd.exp_minus = keep(pp.exp_minus);
+      sd.weight = pp.weight;
+      sd.start = pp.start;
+      sd.stop = pp.stop;
+      pops_[static_cast<std::size_t>(pp.pop)].stims_host.push_back(sd);
+    }
+    for (const auto& cp : plans.currents) {
+      stim_desc sd{};
+      sd.type = 1;
+      sd.map = neuron_map(cp.pop, cp.neurons);
+      sd.change_steps = keep(cp.change_steps);
+      sd.amplitudes = keep(cp.amplitudes);
+      sd.n_changes = static_cast<int>(cp.change_steps.size());
+      pops_[static_cast<std::size_t>(cp.pop)].stims_host.push_back(sd);
+    }
   }
 
   // Uploads a small host array and keeps it alive for the simulation's lifetime.
@@ -538,25 +477,15 @@ class cuda_simulation final : public simulation {
   }
 
   void take_weight_snapshots(std::uint64_t done) {
-    for (auto& r : rec_.weight_recorders) {
-      for (std::size_t k = 0; k < r.at_step.size(); ++k) {
-        if (r.at_step[k] != done) continue;
-        const auto& tab = tables_[static_cast<std::size_t>(r.projection)];
-        if (r.pre.empty()) {
-          r.pre.resize(tab.size());
-          r.post.resize(tab.size());
-          for (std::uint64_t i = 0; i + 1 < tab.row_ptr.size(); ++i)
-            for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
-              r.pre[s] = static_cast<std::int32_t>(i);
-              r.post[s] = static_cast<std::int32_t>(tab.target[s]);
-            }
-        }
+    for (auto& r : rec_.weight_recorders)
+      for (auto at : r.at_step) {
+        if (at != done) continue;
         ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        const auto j = static_cast<std::size_t>(r.projection);
         std::vector<float> w;
-        projs_[static_cast<std::size_t>(r.projection)].weight.download(w, tab.size());
-        r.values.insert(r.values.end(), w.begin(), w.end());
+        projs_[j].weight.download(w, tables_[j].size());
+        snapshot_weights(tables_[j], w, r);
       }
-    }
   }
 
   const network& net_;

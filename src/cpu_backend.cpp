@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include "backend_setup.hpp"
 #include "engine.hpp"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
@@ -49,29 +50,11 @@ struct population_state {
   std::vector<int> outgoing;  // projection indices
 };
 
-struct poisson_stim {
-  int pop = -1, port = 0;
-  std::uint32_t id = 0;
-  std::vector<std::uint32_t> neurons;  // empty = all
-  std::vector<std::uint32_t> chunks;   // per selected neuron (or one)
-  std::vector<double> chunk_lambda, exp_minus;
-  float weight = 0;
-  std::uint64_t start = 0, stop = 0;  // steps [start, stop)
-};
-
-struct current_stim {
-  int pop = -1;
-  std::vector<std::uint32_t> neurons;
-  std::vector<std::uint64_t> change_steps;  // amplitude[k] from change_steps[k] on
-  std::vector<real> amplitudes;
-};
-
 class cpu_simulation final : public simulation {
  public:
   cpu_simulation(const network& net, int threads) : net_(net) {
     if (threads > 0) omp_set_num_threads(threads);
     threads_ = threads > 0 ? threads : omp_get_max_threads();
-    const double dt = net.run.dt;
     const std::size_t np = net.populations.size();
     pops_.resize(np);
     for (std::size_t p = 0; p < np; ++p) init_population(p);
@@ -84,10 +67,7 @@ class cpu_simulation final : public simulation {
       const auto& pr = net.projections[j];
       pops_[static_cast<std::size_t>(net.population_index(pr.source))].outgoing.push_back(static_cast<int>(j));
       const int t = net.population_index(pr.target);
-      const auto* m = find_neuron_model(net.populations[static_cast<std::size_t>(t)].model);
-      int port = 0;
-      for (std::size_t k = 0; k < m->ports.size(); ++k)
-        if (m->ports[k].name == pr.receptor) port = static_cast<int>(k);
+      const int port = port_index(net, t, pr.receptor);
       proj_target_.push_back(t);
       proj_port_.push_back(port);
     }
@@ -100,8 +80,7 @@ class cpu_simulation final : public simulation {
     }
     ring_per_thread_ = total;
     ring_.assign(ring_per_thread_ * static_cast<std::uint64_t>(threads_), 0);
-    // Stimuli.
-    for (std::size_t s = 0; s < net.stimuli.size(); ++s) init_stimulus(s, dt);
+    stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
     take_weight_snapshots(0);
   }
@@ -130,12 +109,8 @@ class cpu_simulation final : public simulation {
 
   std::vector<float> state_variable(int population, const std::string& variable) override {
     const auto& ps = pops_.at(static_cast<std::size_t>(population));
-    const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(population)].model);
-    if (!m) throw invalid_model(fmt::format("population {} has no state", population));
-    for (std::size_t k = 0; k < m->state.size(); ++k)
-      if (m->state[k].name == variable)
-        return {ps.soa.begin() + static_cast<std::ptrdiff_t>(k * ps.n), ps.soa.begin() + static_cast<std::ptrdiff_t>((k + 1) * ps.n)};
-    throw invalid_model(fmt::format("model {} has no state variable {}", m->name, variable));
+    const auto k = static_cast<std::uint64_t>(state_index(net_, population, variable));
+    return {ps.soa.begin() + static_cast<std::ptrdiff_t>(k * ps.n), ps.soa.begin() + static_cast<std::ptrdiff_t>((k + 1) * ps.n)};
   }
   void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                 std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
@@ -172,7 +147,7 @@ class cpu_simulation final : public simulation {
   void stimulate(std::uint64_t t) {
     for (auto& ps : pops_) std::fill(ps.i_stim.begin(), ps.i_stim.end(), real(0));
     const std::uint64_t seed = net_.run.seed;
-    for (const auto& s : poisson_) {
+    for (const auto& s : stims_.poisson) {
       if (t < s.start || t >= s.stop) continue;
       auto& ps = pops_[static_cast<std::size_t>(s.pop)];
       real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
@@ -187,7 +162,7 @@ class cpu_simulation final : public simulation {
         if (c) in[i] += static_cast<real>(c) * s.weight;
       }
     }
-    for (const auto& s : currents_) {
+    for (const auto& s : stims_.currents) {
       const auto it = std::upper_bound(s.change_steps.begin(), s.change_steps.end(), t);
       if (it == s.change_steps.begin()) continue;
       const real a = s.amplitudes[static_cast<std::size_t>(it - s.change_steps.begin() - 1)];
@@ -272,99 +247,22 @@ class cpu_simulation final : public simulation {
 
  private:
   void init_population(std::size_t p) {
-    const population& desc = net_.populations[p];
     auto& ps = pops_[p];
-    ps.n = desc.size;
+    ps.n = net_.populations[p].size;
     ps.i_stim.assign(ps.n, 0);
     ps.fired.assign(ps.n, 0);
-    if (desc.model == spike_source_array_model) {
-      ps.src_ptr.assign(ps.n + 1, 0);
-      for (std::uint64_t i = 0; i < ps.n; ++i) {
-        for (double tm : desc.spike_times[i]) {
-          // A spike at time tm (ms) is the end of step round(tm/dt) - 1.
-          const auto s = static_cast<std::uint64_t>(std::llround(tm / net_.run.dt)) - 1;
-          ps.src_steps.push_back(s);
-        }
-        ps.src_ptr[i + 1] = ps.src_steps.size();
-      }
+    if (net_.populations[p].model == spike_source_array_model) {
+      spike_source_schedule(net_, p, ps.src_ptr, ps.src_steps);
       ps.src_cursor.assign(ps.src_ptr.begin(), ps.src_ptr.end() - 1);
       return;
     }
-    const neuron_model_info* m = find_neuron_model(desc.model);
-    ps.model = m->index;
-    dispatch_model(ps.model, [&]<class M>() {
-      const auto params = make_params<M>(desc.params);
-      const typename M::derived d = M::derive(params, net_.run.dt);
-      ps.derived.resize(sizeof d);
-      std::memcpy(ps.derived.data(), &d, sizeof d);
-      ps.n_ports = M::n_ports;
-      ps.n_vars = static_cast<int>(sizeof(typename M::state) / sizeof(real));
-      ps.soa.assign(static_cast<std::uint64_t>(ps.n_vars) * ps.n, 0);
-      ps.input.assign(static_cast<std::uint64_t>(ps.n_ports) * ps.n, 0);
-      const typename M::state s0 = M::initial(params);
-      // Which state fields have a distribution, in state-table order.
-      std::vector<std::pair<int, const distribution*>> draws;
-      for (int k = 0; k < ps.n_vars; ++k) {
-        auto it = desc.initial.find(M::state_table[k].name);
-        if (it != desc.initial.end()) draws.emplace_back(k, &it->second);
-      }
-      const std::uint64_t n = ps.n;
-#pragma omp parallel for schedule(static) num_threads(threads_)
-      for (std::uint64_t i = 0; i < n; ++i) {
-        typename M::state s = s0;
-        rng::stream st(net_.run.seed, rng::domain::initial_state, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
-        for (const auto& [k, dist] : draws) {
-          const real v = static_cast<real>(sample(*dist, st));
-          std::memcpy(reinterpret_cast<char*>(&s) + static_cast<std::size_t>(k) * sizeof(real), &v, sizeof v);
-        }
-        store_state(ps.soa.data(), n, i, s);
-      }
-    });
-  }
-
-  void init_stimulus(std::size_t index, double dt) {
-    const stimulus& s = net_.stimuli[index];
-    const int p = net_.population_index(s.target);
-    const std::uint64_t steps = net_.steps();
-    auto to_step = [&](double ms) { return static_cast<std::uint64_t>(std::llround(ms / dt)); };
-    if (s.type == stimulus::kind::poisson) {
-      poisson_stim ps;
-      ps.pop = p;
-      ps.id = static_cast<std::uint32_t>(index);
-      ps.neurons = s.neurons;
-      const auto* m = find_neuron_model(net_.populations[static_cast<std::size_t>(p)].model);
-      for (std::size_t k = 0; k < m->ports.size(); ++k)
-        if (m->ports[k].name == s.receptor) ps.port = static_cast<int>(k);
-      ps.weight = static_cast<float>(s.weight);
-      ps.start = to_step(s.start);
-      ps.stop = s.stop < 0 ? steps : to_step(s.stop);
-      for (double rate : s.rates) {
-        const double lambda = rate * 1e-3 * dt * static_cast<double>(s.sources);
-        const auto chunks = static_cast<std::uint32_t>(std::max(1.0, std::ceil(lambda / poisson_chunk_mean)));
-        ps.chunks.push_back(chunks);
-        ps.chunk_lambda.push_back(lambda / chunks);
-        ps.exp_minus.push_back(std::exp(-lambda / chunks));
-      }
-      poisson_.push_back(std::move(ps));
-      return;
-    }
-    current_stim cs;
-    cs.pop = p;
-    cs.neurons = s.neurons;
-    if (s.type == stimulus::kind::dc) {
-      cs.change_steps = {to_step(s.start)};
-      cs.amplitudes = {static_cast<real>(s.amplitude)};
-      if (s.stop >= 0) {
-        cs.change_steps.push_back(to_step(s.stop));
-        cs.amplitudes.push_back(0);
-      }
-    } else {
-      for (std::size_t k = 0; k < s.times.size(); ++k) {
-        cs.change_steps.push_back(to_step(s.times[k]));
-        cs.amplitudes.push_back(static_cast<real>(s.amplitudes[k]));
-      }
-    }
-    currents_.push_back(std::move(cs));
+    neuron_setup ns = setup_neurons(net_, p);
+    ps.model = ns.model;
+    ps.n_ports = ns.n_ports;
+    ps.n_vars = ns.n_vars;
+    ps.derived = std::move(ns.derived);
+    ps.soa = std::move(ns.soa);
+    ps.input.assign(static_cast<std::uint64_t>(ps.n_ports) * ps.n, 0);
   }
 
   template <class M>
@@ -389,22 +287,9 @@ class cpu_simulation final : public simulation {
   }
 
   void take_weight_snapshots(std::uint64_t done) {
-    for (auto& r : rec_.weight_recorders) {
-      for (std::size_t k = 0; k < r.at_step.size(); ++k) {
-        if (r.at_step[k] != done) continue;
-        const auto& tab = tables_[static_cast<std::size_t>(r.projection)];
-        if (r.pre.empty()) {
-          r.pre.resize(tab.size());
-          r.post.resize(tab.size());
-          for (std::uint64_t i = 0; i + 1 < tab.row_ptr.size(); ++i)
-            for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
-              r.pre[s] = static_cast<std::int32_t>(i);
-              r.post[s] = static_cast<std::int32_t>(tab.target[s]);
-            }
-        }
-        r.values.insert(r.values.end(), tab.weight.begin(), tab.weight.end());
-      }
-    }
+    for (auto& r : rec_.weight_recorders)
+      for (auto at : r.at_step)
+        if (at == done) snapshot_weights(tables_[static_cast<std::size_t>(r.projection)], tables_[static_cast<std::size_t>(r.projection)].weight, r);
   }
 
   const network& net_;
@@ -417,8 +302,7 @@ class cpu_simulation final : public simulation {
   std::vector<std::uint64_t> ring_base_;
   std::uint64_t ring_per_thread_ = 0;
   std::vector<std::int64_t> ring_;  // threads x (per population: ports x ring_len x n)
-  std::vector<poisson_stim> poisson_;
-  std::vector<current_stim> currents_;
+  stimulus_plans stims_;
   recording rec_;
 };
 
