@@ -191,11 +191,6 @@ class cuda_simulation final : public simulation {
   }
   std::string backend_name() const override { return "cuda"; }
   int threads() const override { return 1; }
-  std::uint64_t synapse_count() const override {
-    std::uint64_t s = 0;
-    for (const auto& t : tables_) s += t.size();
-    return s;
-  }
   std::vector<std::uint64_t> projection_sizes() const override {
     std::vector<std::uint64_t> v;
     for (const auto& t : tables_) v.push_back(t.size());

@@ -95,11 +95,6 @@ class cpu_simulation final : public simulation {
   const recording& results() override { return rec_; }
   std::string backend_name() const override { return "cpu"; }
   int threads() const override { return threads_; }
-  std::uint64_t synapse_count() const override {
-    std::uint64_t s = 0;
-    for (const auto& t : tables_) s += t.size();
-    return s;
-  }
   std::vector<std::uint64_t> projection_sizes() const override {
     std::vector<std::uint64_t> v;
     for (const auto& t : tables_) v.push_back(t.size());

@@ -44,8 +44,12 @@ class simulation {
   virtual const recording& results() = 0;
   virtual std::string backend_name() const = 0;
   virtual int threads() const = 0;
-  virtual std::uint64_t synapse_count() const = 0;
-  virtual std::vector<std::uint64_t> projection_sizes() const = 0;
+  virtual std::vector<std::uint64_t> projection_sizes() const = 0;  // synapses per projection
+  std::uint64_t synapse_count() const {
+    std::uint64_t s = 0;
+    for (auto n : projection_sizes()) s += n;
+    return s;
+  }
   virtual std::uint64_t bytes_per_synapse() const = 0;
   // A copy of one state variable of a population (all neurons).
   virtual std::vector<float> state_variable(int population, const std::string& variable) = 0;
