@@ -419,7 +419,7 @@ class cuda_simulation final : public simulation {
     ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
     std::uint32_t err = 0;
     ENGRAM_CUDA_CHECK(cudaMemcpy(&err, error_.get(), sizeof err, cudaMemcpyDeviceToHost));
-    if (err & 1u) throw simulation_error("a neuron's state became NaN before step " + std::to_string(step_) + " (check parameters and weights)");
+    if (err & 1u) throw simulation_error("a neuron has a NaN membrane potential before step " + std::to_string(step_) + " (check parameters, weights and initial values)");
     if (err & 2u) throw internal_error("spike recording buffer overflow on the device");
     if (local_steps_ == 0) return;
     const std::uint64_t base = step_ - local_steps_;

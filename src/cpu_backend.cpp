@@ -274,11 +274,17 @@ class cpu_simulation final : public simulation {
       auto s = load_state<typename M::state>(ps.soa.data(), n, i);
       real in[M::n_ports];
       for (int k = 0; k < M::n_ports; ++k) in[k] = ps.input[static_cast<std::uint64_t>(k) * n + i];
-      fired[i] = M::update(s, d, in, ps.i_stim[i]) ? 1 : 0;
+      // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
+      fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, ps.i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
       store_state(ps.soa.data(), n, i, s);
     }
-    for (std::uint64_t i = 0; i < n; ++i)
+    for (std::uint64_t i = 0; i < n; ++i) {
+      if (fired[i] & 2)
+        throw simulation_error(fmt::format("neuron {} of population {} has a NaN membrane potential at step {} "
+                                           "(check parameters, weights and initial values)",
+                                           i, &ps - pops_.data(), step_));
       if (fired[i]) ps.spikes.push_back(static_cast<std::uint32_t>(i));
+    }
   }
 
   void take_weight_snapshots(std::uint64_t done) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -39,7 +40,7 @@ std::string read_text(const std::string& path) {
 
 struct run_args {
   std::string model, out = "out", backend = "auto";
-  std::uint64_t seed = 0;
+  std::optional<std::uint64_t> seed;
   double duration = 0;
   int threads = 0;
   bool quiet = false;
@@ -47,7 +48,7 @@ struct run_args {
 
 int run(const run_args& a) {
   engram::network net = engram::load_model_file(a.model);
-  if (a.seed) net.run.seed = a.seed;
+  if (a.seed) net.run.seed = *a.seed;
   if (a.duration > 0) net.run.duration = a.duration;
   engram::validate(net);
   engram::simulation_options opt;
@@ -152,7 +153,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--backend", ra.backend, "auto, cpu or cuda (auto picks CUDA when a device is usable)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->capture_default_str();
-  run_cmd->add_option("--seed", ra.seed, "override run.seed (positive integer)");
+  run_cmd->add_option("--seed", ra.seed, "override run.seed (non-negative integer)");
   run_cmd->add_option("--duration", ra.duration, "override run.duration (ms)")->check(CLI::PositiveNumber);
   run_cmd->add_option("--threads", ra.threads, "CPU threads (default: all cores)")->check(CLI::Range(1, 4096));
   run_cmd->add_flag("--quiet", ra.quiet, "no progress or summary on stderr");
