@@ -146,27 +146,51 @@ synapse_table build_synapses(const network& net, std::size_t index) {
     throw invalid_model(fmt::format("{}: projections[{}].delay: a drawn delay of {} ms exceeds 65535 steps; bound it with \"high\"",
                                     net.source_file, index, bad_delay));
 
-  // Assemble CSR rows in generator order.
+  // Assemble CSR rows in generator order, in parallel: the generators are split into
+  // contiguous chunks, each chunk counts its synapses per row, and a chunk's synapses go
+  // after those of all earlier chunks within each row. The layout is the sequential one
+  // whatever the number of chunks.
   synapse_table t;
+  const std::uint64_t chunks = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(omp_get_max_threads()), 1,
+                                                         std::max<std::uint64_t>(1, generators));
+  auto chunk_begin = [&](std::uint64_t ck) { return generators * ck / chunks; };
+  std::vector<std::uint64_t> counts(chunks * ns, 0);  // [chunk][row]
+#pragma omp parallel for schedule(static)
+  for (std::uint64_t ck = 0; ck < chunks; ++ck) {
+    std::uint64_t* cnt = counts.data() + ck * ns;
+    for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g)
+      for (const auto& r : out[g]) ++cnt[r.pre];
+  }
   t.row_ptr.assign(ns + 1, 0);
-  for (const auto& v : out)
-    for (const auto& r : v) ++t.row_ptr[r.pre + 1];
-  for (std::uint64_t i = 0; i < ns; ++i) t.row_ptr[i + 1] += t.row_ptr[i];
+  for (std::uint64_t i = 0; i < ns; ++i) {
+    std::uint64_t pos = t.row_ptr[i];
+    for (std::uint64_t ck = 0; ck < chunks; ++ck) {  // counts become each chunk's start in row i
+      const std::uint64_t n = counts[ck * ns + i];
+      counts[ck * ns + i] = pos;
+      pos += n;
+    }
+    t.row_ptr[i + 1] = pos;
+  }
   const std::uint64_t total = t.row_ptr[ns];
   t.target.resize(total);
   t.weight.resize(total);
   t.delay.resize(total);
-  std::vector<std::uint64_t> fill(t.row_ptr.begin(), t.row_ptr.end() - 1);
-  for (auto& v : out) {
-    for (const auto& r : v) {
-      const std::uint64_t pos = fill[r.pre]++;
-      t.target[pos] = r.post;
-      t.weight[pos] = r.weight;
-      t.delay[pos] = r.delay;
-      t.max_delay = std::max(t.max_delay, r.delay);
+  std::uint16_t max_delay = 1;
+#pragma omp parallel for schedule(static) reduction(max : max_delay)
+  for (std::uint64_t ck = 0; ck < chunks; ++ck) {
+    std::uint64_t* fill = counts.data() + ck * ns;
+    for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g) {
+      for (const auto& r : out[g]) {
+        const std::uint64_t pos = fill[r.pre]++;
+        t.target[pos] = r.post;
+        t.weight[pos] = r.weight;
+        t.delay[pos] = r.delay;
+        max_delay = std::max(max_delay, r.delay);
+      }
+      std::vector<raw_synapse>().swap(out[g]);
     }
-    std::vector<raw_synapse>().swap(v);
   }
+  t.max_delay = max_delay;
   return t;
 }
 
