@@ -26,6 +26,7 @@ std::uint64_t available_bytes() {
 memory_estimate estimate_memory(const network& net) {
   memory_estimate e;
   double synapses = 0.0;
+  double row_index_bytes = 0.0;
   double max_delay_steps = 1.0;
   for (const auto& pr : net.projections) {
     const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
@@ -40,6 +41,7 @@ memory_estimate estimate_memory(const network& net) {
       case k::fixed_total_number: synapses += static_cast<double>(pr.conn.n); break;
       case k::from_file: synapses += static_cast<double>(pr.conn.pre.size()); break;
     }
+    row_index_bytes += 8.0 * (ns + 1);  // CSR row pointers
     const double dmax = pr.delay.max_value();
     max_delay_steps = std::max(max_delay_steps, std::isfinite(dmax) ? dmax / net.run.dt : 4.0 * pr.delay.nominal() / net.run.dt);
   }
@@ -57,7 +59,7 @@ memory_estimate estimate_memory(const network& net) {
   }
   // During the build each synapse exists twice: as a generated record (16 bytes) and in CSR.
   const double per_synapse = static_cast<double>(synapse_table::bytes_per_synapse) + 16.0;
-  const double bytes = synapses * per_synapse + neurons_bytes + ring_cells * 8.0 * omp_get_max_threads();
+  const double bytes = synapses * per_synapse + row_index_bytes + neurons_bytes + ring_cells * 8.0 * omp_get_max_threads();
   e.synapses = static_cast<std::uint64_t>(synapses);
   e.bytes = bytes > 1.8e19 ? ~0ULL : static_cast<std::uint64_t>(bytes);
   e.available = available_bytes();

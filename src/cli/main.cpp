@@ -145,6 +145,14 @@ int main(int argc, char** argv) {
                "Units: ms, mV, nS, pA, pF, Hz. Model files: docs/model-format.md.",
                "engram"};
   app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  engram run models/networks/brunel2000.json --out out   # Brunel 2000, 1 s, results in out/\n"
+      "  engram run models/networks/coba.json --backend cpu --threads 2 --seed 7\n"
+      "  engram validate my_model.json                          # check a file before a long run\n"
+      "  tools/plot out                                         # raster, traces, weights as PNG\n"
+      "Results: out/manifest.json and .npy arrays (numpy.load). Exit codes: 0 ok, 2 invalid model or\n"
+      "usage, 3 file error, 4 backend unavailable or not enough memory, 5 simulation error.");
   app.set_version_flag("--version", std::string(engram::version));
   run_args ra;
   auto* run_cmd = app.add_subcommand("run", "Simulate a model file and write results into a folder");
