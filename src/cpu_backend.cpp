@@ -282,7 +282,7 @@ class cpu_simulation final : public simulation {
       if (fired[i] & 2)
         throw simulation_error(fmt::format("neuron {} of population {} has a NaN membrane potential at step {} "
                                            "(check parameters, weights and initial values)",
-                                           i, &ps - pops_.data(), step_));
+                                           i, net_.populations[static_cast<std::size_t>(&ps - pops_.data())].name, step_));
       if (fired[i]) ps.spikes.push_back(static_cast<std::uint32_t>(i));
     }
   }

@@ -18,6 +18,13 @@ using json = nlohmann::json;
 
 namespace {
 
+// Renames a finished temporary file into place; failures are I/O errors (exit code 3).
+void move_into_place(const fs::path& tmp, const fs::path& dst) {
+  std::error_code ec;
+  fs::rename(tmp, dst, ec);
+  if (ec) throw io_error(fmt::format("{}: cannot move into place: {}", dst.string(), ec.message()));
+}
+
 struct writer {
   fs::path dir;
   json files = json::array();
@@ -27,7 +34,7 @@ struct writer {
     if (shape.empty()) shape = {v.size()};
     const fs::path tmp = dir / (name + ".tmp");
     npy::write(tmp.string(), v, shape);
-    fs::rename(tmp, dir / name);
+    move_into_place(tmp, dir / name);
     files.push_back({{"name", name}, {"dtype", npy::descr_of<T>()}, {"shape", shape}, {"description", what}});
   }
 };
@@ -55,7 +62,7 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
     }
     const fs::path tmp = w.dir / (name + ".tmp");
     npy::write(tmp.string(), "[('t', '<f8'), ('i', '<i4')]", {r.step.size()}, buf.data(), buf.size());
-    fs::rename(tmp, w.dir / name);
+    move_into_place(tmp, w.dir / name);
     w.files.push_back({{"name", name}, {"dtype", "[('t','<f8'),('i','<i4')]"}, {"shape", {r.step.size()}},
                        {"description", fmt::format("spikes of {}: t = time (ms, end of step), i = neuron", pop_name(r.population))}});
   }
@@ -133,7 +140,7 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
     f << manifest.dump(2) << "\n";
     if (!f) throw io_error(fmt::format("{}: write failed", tmp.string()));
   }
-  fs::rename(tmp, w.dir / "manifest.json");
+  move_into_place(tmp, w.dir / "manifest.json");
 }
 
 }  // namespace engram

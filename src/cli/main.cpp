@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
       "  engram validate my_model.json                          # check a file before a long run\n"
       "  tools/plot out                                         # raster, traces, weights as PNG\n"
       "Results: out/manifest.json and .npy arrays (numpy.load). Exit codes: 0 ok, 2 invalid model or\n"
-      "usage, 3 file error, 4 backend unavailable or not enough memory, 5 simulation error.");
+      "usage, 3 file error, 4 backend unavailable or not enough memory, 5 simulation error, 70 internal error.");
   app.set_version_flag("--version", std::string(engram::version));
   run_args ra;
   auto* run_cmd = app.add_subcommand("run", "Simulate a model file and write results into a folder");
