@@ -3,6 +3,7 @@
 // fixed_total_number, a row for from_file) draws from its own Philox stream keyed by (seed,
 // projection, generator); generators run in parallel and their synapses are placed into the
 // CSR in generator order, so threads never change the result.
+#include <algorithm>
 #include <cmath>
 #include <unordered_set>
 
@@ -36,6 +37,37 @@ void distinct_sample(rng::stream& s, std::uint64_t m, std::uint64_t k, Emit&& em
     const std::uint64_t v = chosen.count(t) ? j : t;
     chosen.insert(v);
     emit(v);
+  }
+}
+
+// Sorts every row by target neuron, keeping generation order among equal targets. Backends
+// rely on it: the CPU splits each row between threads by target range, and sorted rows make
+// the GPU's atomic adds land on nearby addresses. Most connectors already generate sorted
+// rows, so the check comes first.
+void sort_rows_by_target(synapse_table& t) {
+  const std::uint64_t rows = t.row_ptr.size() - 1;
+#pragma omp parallel
+  {
+    std::vector<std::uint32_t> order, target;
+    std::vector<float> weight;
+    std::vector<std::uint16_t> delay;
+#pragma omp for schedule(dynamic, 256)
+    for (std::uint64_t i = 0; i < rows; ++i) {
+      const std::uint64_t b = t.row_ptr[i], e = t.row_ptr[i + 1];
+      if (std::is_sorted(t.target.begin() + static_cast<std::ptrdiff_t>(b), t.target.begin() + static_cast<std::ptrdiff_t>(e))) continue;
+      const auto len = static_cast<std::uint32_t>(e - b);
+      order.resize(len);
+      for (std::uint32_t k = 0; k < len; ++k) order[k] = k;
+      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return t.target[b + x] < t.target[b + y]; });
+      target.assign(t.target.begin() + static_cast<std::ptrdiff_t>(b), t.target.begin() + static_cast<std::ptrdiff_t>(e));
+      weight.assign(t.weight.begin() + static_cast<std::ptrdiff_t>(b), t.weight.begin() + static_cast<std::ptrdiff_t>(e));
+      delay.assign(t.delay.begin() + static_cast<std::ptrdiff_t>(b), t.delay.begin() + static_cast<std::ptrdiff_t>(e));
+      for (std::uint32_t k = 0; k < len; ++k) {
+        t.target[b + k] = target[order[k]];
+        t.weight[b + k] = weight[order[k]];
+        t.delay[b + k] = delay[order[k]];
+      }
+    }
   }
 }
 
@@ -191,6 +223,7 @@ synapse_table build_synapses(const network& net, std::size_t index) {
     }
   }
   t.max_delay = max_delay;
+  sort_rows_by_target(t);
   return t;
 }
 

@@ -1,8 +1,8 @@
 // The CPU backend: the reference implementation. OpenMP over neurons and spikes; every
 // per-element computation is the shared ENGRAM_HOST_DEVICE model math; the phase order is
 // engine.hpp's. Deterministic for any thread count: spike lists are ordered, input is summed
-// in fixed point (one ring-buffer copy per thread, reduced in a fixed order; measured faster
-// than one ring with atomic adds on 2 cores), random numbers are counter-based.
+// in fixed point (each thread adds into its own range of target neurons), random numbers are
+// counter-based.
 #include "cpu_backend.hpp"
 
 #include <algorithm>
@@ -78,8 +78,7 @@ class cpu_simulation final : public simulation {
       ring_base_[p] = total;
       total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
     }
-    ring_per_thread_ = total;
-    ring_.assign(ring_per_thread_ * static_cast<std::uint64_t>(threads_), 0);
+    ring_.assign(total, 0);
     stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
     take_weight_snapshots(0);
@@ -123,17 +122,12 @@ class cpu_simulation final : public simulation {
       auto& ps = pops_[p];
       const std::uint64_t n = ps.n;
       for (int port = 0; port < ps.n_ports; ++port) {
-        const std::uint64_t base = ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
+        std::int64_t* cell = ring_.data() + ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
         real* in = ps.input.data() + static_cast<std::uint64_t>(port) * n;
 #pragma omp parallel for schedule(static) num_threads(threads_) if (n >= parallel_min_neurons)
         for (std::uint64_t i = 0; i < n; ++i) {
-          std::int64_t sum = 0;
-          for (int th = 0; th < threads_; ++th) {
-            std::int64_t& cell = ring_[static_cast<std::uint64_t>(th) * ring_per_thread_ + base + i];
-            sum += cell;
-            cell = 0;
-          }
-          in[i] = from_fixed(sum);
+          in[i] = from_fixed(cell[i]);
+          cell[i] = 0;
         }
       }
     }
@@ -188,6 +182,9 @@ class cpu_simulation final : public simulation {
     }
   }
 
+  // Each thread owns a contiguous range of target neurons and, in every spike's row (sorted
+  // by target), adds only the synapses onto its range: no atomics, no per-thread copies, and
+  // each ring cell sums its inputs in row order, whatever the thread count.
   void propagate(std::uint64_t t) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       const auto& ps = pops_[p];
@@ -196,17 +193,24 @@ class cpu_simulation final : public simulation {
         const synapse_table& tab = tables_[static_cast<std::size_t>(j)];
         const auto tgt = static_cast<std::size_t>(proj_target_[static_cast<std::size_t>(j)]);
         const std::uint64_t n = pops_[tgt].n;
-        const std::uint64_t base = ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
-        const std::int64_t count = static_cast<std::int64_t>(ps.spikes.size());
+        std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
         const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_) if (work >= parallel_min_synapses)
-        for (std::int64_t k = 0; k < count; ++k) {
-          std::int64_t* ring = ring_.data() + static_cast<std::uint64_t>(omp_get_thread_num()) * ring_per_thread_ + base;
-          const std::uint32_t pre = ps.spikes[static_cast<std::size_t>(k)];
-          const std::uint64_t end = tab.row_ptr[pre + 1];
-          for (std::uint64_t s = tab.row_ptr[pre]; s < end; ++s) {
-            const std::uint64_t slot = (t + tab.delay[s]) % ring_len_;
-            ring[slot * n + tab.target[s]] += to_fixed(tab.weight[s]);
+        const int parts = work >= parallel_min_synapses ? threads_ : 1;
+#pragma omp parallel num_threads(parts) if (parts > 1)
+        {
+          const auto part = static_cast<std::uint64_t>(omp_get_thread_num());
+          const auto lo = static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts));
+          const auto hi = static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts));
+          const std::uint32_t* target = tab.target.data();
+          for (const std::uint32_t pre : ps.spikes) {
+            const std::uint32_t* b = target + tab.row_ptr[pre];
+            const std::uint32_t* e = target + tab.row_ptr[pre + 1];
+            if (parts > 1) {
+              b = std::lower_bound(b, e, lo);
+              e = std::lower_bound(b, e, hi);
+            }
+            for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
+              ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(tab.weight[s]);
           }
         }
       }
@@ -301,8 +305,7 @@ class cpu_simulation final : public simulation {
   std::vector<int> proj_target_, proj_port_;
   std::uint64_t ring_len_ = 2;
   std::vector<std::uint64_t> ring_base_;
-  std::uint64_t ring_per_thread_ = 0;
-  std::vector<std::int64_t> ring_;  // threads x (per population: ports x ring_len x n)
+  std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n
   stimulus_plans stims_;
   recording rec_;
 };

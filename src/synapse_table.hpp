@@ -9,7 +9,7 @@ namespace engram {
 
 struct synapse_table {
   std::vector<std::uint64_t> row_ptr;  // size n_pre + 1
-  std::vector<std::uint32_t> target;   // postsynaptic neuron
+  std::vector<std::uint32_t> target;   // postsynaptic neuron; ascending within each row
   std::vector<float> weight;           // units of the target port (mV, pA or nS)
   std::vector<std::uint16_t> delay;    // steps, >= 1
   std::uint16_t max_delay = 1;
