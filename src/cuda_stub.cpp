@@ -6,7 +6,7 @@
 namespace engram::cuda {
 bool compiled() { return false; }
 bool usable(std::string& why) {
-  why = "engram was built without CUDA (no nvcc found at configure time)";
+  why = "engram was built without CUDA (ENGRAM_ENABLE_CUDA=OFF, or no nvcc at configure time)";
   return false;
 }
 std::unique_ptr<simulation> make_simulation(const network&) {
