@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_check.cuh"
 #include "math_probe.hpp"
 #include "models/fixed_point.hpp"
 #include "models/math.hpp"
@@ -45,19 +46,16 @@ __global__ void poisson_probe_kernel(std::uint64_t seed, std::uint32_t n, double
 }
 
 namespace {
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorName(e));
-}
 template <class T>
 T* to_device(const std::vector<T>& v) {
   T* d = nullptr;
-  check(cudaMalloc(&d, v.size() * sizeof(T) + 1), "cudaMalloc");
-  check(cudaMemcpy(d, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy");
+  ENGRAM_CUDA_CHECK(cudaMalloc(&d, v.size() * sizeof(T) + 1));
+  ENGRAM_CUDA_CHECK(cudaMemcpy(d, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice));
   return d;
 }
 template <class T>
 void to_host(std::vector<T>& v, const T* d) {
-  check(cudaMemcpy(v.data(), d, v.size() * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy");
+  ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), d, v.size() * sizeof(T), cudaMemcpyDeviceToHost));
 }
 unsigned blocks(std::size_t n) { return static_cast<unsigned>((n + 255) / 256); }
 }  // namespace
@@ -75,7 +73,11 @@ bool device_present(std::string& why) {
     return false;
   }
   cudaDeviceProp prop{};
-  cudaGetDeviceProperties(&prop, 0);
+  const cudaError_t p = cudaGetDeviceProperties(&prop, 0);
+  if (p != cudaSuccess) {
+    why = std::string("cannot query CUDA device 0: ") + cudaGetErrorName(p);
+    return false;
+  }
   why = prop.name;
   return true;
 }
@@ -91,18 +93,21 @@ void device_math(const std::vector<double>& x, std::vector<double>& exp_out, std
   double* dl = to_device(log_out);
   float* df = to_device(expf_out);
   math_probe_kernel<<<blocks(n), 256>>>(dx, de, dl, df, n);
-  check(cudaGetLastError(), "math_probe_kernel launch");
+  ENGRAM_CUDA_CHECK(cudaGetLastError());
   to_host(exp_out, de);
   to_host(log_out, dl);
   to_host(expf_out, df);
-  cudaFree(dx), cudaFree(de), cudaFree(dl), cudaFree(df);
+  ENGRAM_CUDA_CHECK(cudaFree(dx));
+  ENGRAM_CUDA_CHECK(cudaFree(de));
+  ENGRAM_CUDA_CHECK(cudaFree(dl));
+  ENGRAM_CUDA_CHECK(cudaFree(df));
 }
 
 void device_neuron_steps(int model_index, const void* derived, std::size_t derived_bytes, std::vector<float>& soa,
                          std::size_t n, const std::vector<float>& input, const std::vector<float>& i_stim, int steps,
                          std::vector<unsigned>& spiked) {
   dispatch_model(model_index, [&]<class M>() {
-    if (derived_bytes != sizeof(typename M::derived)) throw std::runtime_error("derived size mismatch");
+    if (derived_bytes != sizeof(typename M::derived)) throw internal_error("derived size mismatch");
     typename M::derived d;
     std::memcpy(&d, derived, sizeof d);
     real* ds = to_device(soa);
@@ -113,12 +118,15 @@ void device_neuron_steps(int model_index, const void* derived, std::size_t deriv
     spiked.clear();
     for (int k = 0; k < steps; ++k) {
       neuron_step_kernel<M><<<blocks(n), 256>>>(ds, d, din + static_cast<std::size_t>(k) * M::n_ports * n, dstim, n, dsp);
-      check(cudaGetLastError(), "neuron_step_kernel launch");
+      ENGRAM_CUDA_CHECK(cudaGetLastError());
       to_host(one, dsp);
       spiked.insert(spiked.end(), one.begin(), one.end());
     }
     to_host(soa, ds);
-    cudaFree(ds), cudaFree(din), cudaFree(dstim), cudaFree(dsp);
+    ENGRAM_CUDA_CHECK(cudaFree(ds));
+    ENGRAM_CUDA_CHECK(cudaFree(din));
+    ENGRAM_CUDA_CHECK(cudaFree(dstim));
+    ENGRAM_CUDA_CHECK(cudaFree(dsp));
   });
 }
 
@@ -126,9 +134,9 @@ void device_poisson(std::uint64_t seed, std::uint32_t n, double lambda, std::vec
   out.assign(n, 0);
   std::uint32_t* d = to_device(out);
   poisson_probe_kernel<<<blocks(n), 256>>>(seed, n, lambda, math::exp(-lambda), d);
-  check(cudaGetLastError(), "poisson_probe_kernel launch");
+  ENGRAM_CUDA_CHECK(cudaGetLastError());
   to_host(out, d);
-  cudaFree(d);
+  ENGRAM_CUDA_CHECK(cudaFree(d));
 }
 
 }  // namespace engram::cuda_detail
