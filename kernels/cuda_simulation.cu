@@ -198,6 +198,13 @@ class cuda_simulation final : public simulation {
   }
   std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
 
+  state_blocks export_state() override {
+    throw backend_unavailable("checkpoints are not implemented on the CUDA backend yet (use --backend cpu)");
+  }
+  void import_state(const state_blocks&) override {
+    throw backend_unavailable("checkpoints are not implemented on the CUDA backend yet (use --backend cpu)");
+  }
+
   std::vector<float> state_variable(int population, const std::string& variable) override {
     flush();
     const auto& ps = pops_.at(static_cast<std::size_t>(population));

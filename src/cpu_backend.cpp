@@ -23,6 +23,7 @@
 #include "models/registry.hpp"
 #include "models/sampling.hpp"
 #include "recorder_setup.hpp"
+#include "state_blocks.hpp"
 #include "synapse_table.hpp"
 
 namespace engram {
@@ -113,6 +114,32 @@ class cpu_simulation final : public simulation {
     target = t.target;
     weight = t.weight;
     delay = t.delay;
+  }
+
+  state_blocks export_state() override {
+    state_blocks b;
+    b.emplace_back("step", to_bytes(std::vector<std::uint64_t>{step_}));
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      b.emplace_back(fmt::format("pop{}.soa", p), to_bytes(pops_[p].soa));
+      b.emplace_back(fmt::format("pop{}.cursor", p), to_bytes(pops_[p].src_cursor));
+    }
+    b.emplace_back("ring", to_bytes(ring_));
+    for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(fmt::format("proj{}.weight", j), to_bytes(tables_[j].weight));
+    export_recording(rec_, b);
+    return b;
+  }
+
+  void import_state(const state_blocks& b) override {
+    std::vector<std::uint64_t> step(1);
+    from_block(b, "step", step);
+    step_ = step[0];
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      from_block(b, fmt::format("pop{}.soa", p), pops_[p].soa);
+      from_block(b, fmt::format("pop{}.cursor", p), pops_[p].src_cursor);
+    }
+    from_block(b, "ring", ring_);
+    for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, fmt::format("proj{}.weight", j), tables_[j].weight);
+    import_recording(b, rec_);
   }
 
   // ---- phases (called by engine_step) ----

@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engram/network.hpp"
 #include "engram/recording.hpp"
@@ -56,6 +58,11 @@ class simulation {
   // The CSR arrays of a projection (for tests and snapshots).
   virtual void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                         std::vector<float>& weight, std::vector<std::uint16_t>& delay) = 0;
+  // The dynamic state as named byte blocks, and back (checkpoint.hpp writes and checks the
+  // file; backends only copy their arrays). Throws backend_unavailable where not supported.
+  using state_blocks = std::vector<std::pair<std::string, std::vector<char>>>;
+  virtual state_blocks export_state() = 0;
+  virtual void import_state(const state_blocks& blocks) = 0;
   double build_seconds = 0.0;
   std::string backend_note;  // e.g. why `auto` fell back to the CPU
 };

@@ -10,9 +10,11 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 #include <omp.h>
 
+#include "engram/checkpoint.hpp"
 #include "engram/errors.hpp"
 #include "engram/model_file.hpp"
 #include "engram/models.hpp"
@@ -44,10 +46,55 @@ struct run_args {
   double duration = 0;
   int threads = 0;
   bool quiet = false;
+  double checkpoint_every = 0;  // ms of biological time; 0: no checkpoints
+  bool resume = false;          // continue the run in `out` from its checkpoint
 };
 
-int run(const run_args& a) {
-  engram::network net = engram::load_model_file(a.model);
+namespace fs = std::filesystem;
+
+// What `engram resume DIR` needs to rebuild the run: written next to the checkpoint.
+void write_run_file(const run_args& a, const engram::network& net, const std::string& model_text) {
+  nlohmann::json j = {{"model_file", a.model}, {"model_text", model_text}, {"seed", net.run.seed},
+                      {"duration", net.run.duration}, {"backend", a.backend}, {"threads", a.threads},
+                      {"checkpoint_every", a.checkpoint_every}};
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  const fs::path tmp = fs::path(a.out) / "run.json.tmp";
+  std::ofstream(tmp) << j.dump(2) << "\n";
+  fs::rename(tmp, fs::path(a.out) / "run.json", ec);
+  if (ec) throw engram::io_error(fmt::format("{}: cannot write run.json: {}", a.out, ec.message()));
+}
+
+run_args read_run_file(const std::string& dir, std::string& model_text) {
+  const fs::path file = fs::path(dir) / "run.json";
+  if (!fs::exists(file)) throw engram::io_error(fmt::format("{}: no run.json: not a folder of a run with --checkpoint-every", dir));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(file.string()));
+    run_args a;
+    a.model = j.at("model_file").get<std::string>();
+    model_text = j.at("model_text").get<std::string>();
+    a.seed = j.at("seed").get<std::uint64_t>();
+    a.duration = j.at("duration").get<double>();
+    a.backend = j.at("backend").get<std::string>();
+    a.threads = j.at("threads").get<int>();
+    a.checkpoint_every = j.at("checkpoint_every").get<double>();
+    a.out = dir;
+    a.resume = true;
+    return a;
+  } catch (const nlohmann::json::exception& e) {
+    throw engram::invalid_model(fmt::format("{}: unreadable run file: {}", file.string(), e.what()));
+  }
+}
+
+int run(const run_args& given) {
+  run_args a = given;
+  std::string model_text;
+  if (a.resume) a = read_run_file(given.out, model_text), a.quiet = given.quiet;
+  else model_text = read_text(a.model);
+  const std::string base = fs::path(a.model).parent_path().string();
+  engram::network net = a.resume ? engram::parse_model_text(model_text, a.model, base.empty() ? "." : base)
+                                 : engram::load_model_file(a.model);
   if (a.seed) net.run.seed = *a.seed;
   if (a.duration > 0) net.run.duration = a.duration;
   engram::validate(net);
@@ -56,11 +103,19 @@ int run(const run_args& a) {
   opt.threads = a.threads;
   std::uint64_t neurons = 0;
   for (const auto& p : net.populations) neurons += p.size;
+  const std::string checkpoint = (fs::path(a.out) / "checkpoint.bin").string();
+  if (a.checkpoint_every > 0 && !a.resume) write_run_file(a, net, model_text);
   auto sim = engram::make_simulation(net, opt);
-  if (!sim->backend_note.empty()) fmt::print(stderr, "engram: {}\n", sim->backend_note);
+  if (!sim->backend_note.empty() && !a.quiet) fmt::print(stderr, "engram: {}\n", sim->backend_note);
   if (!a.quiet)
     fmt::print(stderr, "engram: {} neurons, {} synapses built in {:.2f} s ({} backend, {} threads)\n", human_count(static_cast<double>(neurons)),
                human_count(static_cast<double>(sim->synapse_count())), sim->build_seconds, sim->backend_name(), sim->threads());
+  if (a.resume) {
+    engram::restore_checkpoint(*sim, net, checkpoint);
+    if (!a.quiet) fmt::print(stderr, "engram: resumed from {} at {:.1f} ms\n", checkpoint, static_cast<double>(sim->steps_done()) * net.run.dt);
+  }
+  const std::uint64_t every =
+      a.checkpoint_every > 0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(a.checkpoint_every / net.run.dt))) : 0;
 
   const std::uint64_t total = net.steps();
   const double dt = net.run.dt;
@@ -72,7 +127,13 @@ int run(const run_args& a) {
   std::uint64_t chunk = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(10.0 / dt)));  // 10 ms first
   while (sim->steps_done() < total) {
     const double before = wall();
-    sim->advance(std::min(chunk, total - sim->steps_done()));
+    std::uint64_t k = std::min(chunk, total - sim->steps_done());
+    if (every) k = std::min(k, every - sim->steps_done() % every);  // stop at checkpoint steps
+    sim->advance(k);
+    if (every && sim->steps_done() % every == 0 && sim->steps_done() < total) {
+      engram::save_checkpoint(*sim, net, checkpoint);
+      if (!a.quiet && !tty) fmt::print(stderr, "engram: checkpoint at {:.1f} ms\n", static_cast<double>(sim->steps_done()) * dt);
+    }
     const double spent = wall() - before;
     // Aim for about 0.25 s of wall time per chunk so progress stays fresh.
     if (spent < 0.1) chunk *= 2;
@@ -92,7 +153,7 @@ int run(const run_args& a) {
   if (printed && tty) fmt::print(stderr, "\n");
   engram::run_info info;
   info.model_file = a.model;
-  info.model_json = read_text(a.model);
+  info.model_json = model_text;
   info.simulate_seconds = simulate_s;
   engram::write_output(a.out, net, *sim, info);
   if (!a.quiet) {
@@ -165,6 +226,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--duration", ra.duration, "override run.duration (ms)")->check(CLI::PositiveNumber);
   run_cmd->add_option("--threads", ra.threads, "CPU threads (default: all cores)")->check(CLI::Range(1, 4096));
   run_cmd->add_flag("--quiet", ra.quiet, "no progress or summary on stderr");
+  run_cmd->add_option("--checkpoint-every", ra.checkpoint_every,
+                      "write OUT/checkpoint.bin every this many ms of biological time (atomically); "
+                      "continue an interrupted run with `engram resume OUT` (CPU backend)")
+      ->check(CLI::PositiveNumber);
+  run_args resume_args;
+  auto* resume_cmd = app.add_subcommand("resume", "Continue a run made with --checkpoint-every from its last checkpoint");
+  resume_cmd->add_option("dir", resume_args.out, "the run's output folder")->required();
+  resume_cmd->add_flag("--quiet", resume_args.quiet, "no progress or summary on stderr");
   std::string vmodel;
   auto* val_cmd = app.add_subcommand("validate", "Check a model file without simulating it");
   val_cmd->add_option("model", vmodel, "model file (JSON)")->required();
@@ -178,6 +247,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run_cmd) return run(ra);
+    if (*resume_cmd) {
+      resume_args.resume = true;
+      return run(resume_args);
+    }
     if (*val_cmd) return validate_cmd(vmodel);
     if (*info) return info_cmd();
   } catch (const engram::invalid_model& e) {

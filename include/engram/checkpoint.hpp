@@ -1,0 +1,25 @@
+#pragma once
+// Checkpoints: every piece of a simulation's dynamic state (step, neuron state, spike-source
+// cursors, ring buffers, synaptic weights, recorded data) in one file, so that a run of 2T
+// equals a run of T, a checkpoint, a restore in a new process and a run of T, spike for spike.
+// Random numbers are counter-based and need no state. Files are written atomically
+// (temporary file, fsync, rename) with a checksum; a corrupt file, or one written for another
+// model or by another format version, is refused with a clear error.
+#include <cstdint>
+#include <string>
+
+#include "engram/network.hpp"
+#include "engram/simulation.hpp"
+
+namespace engram {
+
+// A hash of everything in the description that shapes the state (populations, parameters,
+// connectivity, stimuli, recorders, dt, seed); the run's duration is left out so a resumed
+// run may be longer.
+std::uint64_t model_fingerprint(const network& net);
+
+void save_checkpoint(simulation& sim, const network& net, const std::string& path);
+// `sim` must be freshly made from the same description (make_simulation).
+void restore_checkpoint(simulation& sim, const network& net, const std::string& path);
+
+}  // namespace engram

@@ -1,0 +1,42 @@
+#pragma once
+// Helpers to put plain arrays and the recording into simulation::state_blocks and back.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "engram/errors.hpp"
+#include "engram/recording.hpp"
+#include "engram/simulation.hpp"
+
+namespace engram {
+
+template <class T>
+std::vector<char> to_bytes(const std::vector<T>& v) {
+  std::vector<char> b(v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+// Finds block `name` and copies it into `v`, which must already have the right size unless
+// `resize` is true.
+template <class T>
+void from_block(const simulation::state_blocks& blocks, const std::string& name, std::vector<T>& v, bool resize = false) {
+  for (const auto& [n, b] : blocks) {
+    if (n != name) continue;
+    if (resize) v.resize(b.size() / sizeof(T));
+    if (b.size() != v.size() * sizeof(T))
+      throw invalid_model(fmt::format("checkpoint block {} holds {} bytes, this simulation needs {}: the checkpoint "
+                                      "belongs to another network",
+                                      name, b.size(), v.size() * sizeof(T)));
+    if (!b.empty()) std::memcpy(v.data(), b.data(), b.size());
+    return;
+  }
+  throw invalid_model(fmt::format("checkpoint has no block {}", name));
+}
+
+void export_recording(const recording& rec, simulation::state_blocks& out);
+void import_recording(const simulation::state_blocks& in, recording& rec);
+
+}  // namespace engram

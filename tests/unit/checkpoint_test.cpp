@@ -1,0 +1,96 @@
+// Checkpoint/restore (DESIGN.md §1.3; issue 6): a run of 2T equals a run of T, a checkpoint,
+// a restore into a freshly built simulation and a run of T, spike for spike and bit for bit;
+// corrupt or mismatched checkpoints are refused.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "engram/checkpoint.hpp"
+#include "engram/errors.hpp"
+#include "engram/model_file.hpp"
+
+using namespace engram;
+
+namespace {
+network small_model() {
+  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/cli/small_all_features.json");
+  net.run.duration = 200.0;
+  return net;
+}
+std::unique_ptr<simulation> make_cpu(const network& net) {
+  simulation_options o;
+  o.backend = backend_choice::cpu;
+  return make_simulation(net, o);
+}
+}  // namespace
+
+TEST(Checkpoint, RunOfTwoTEqualsTCheckpointRestoreT) {
+  const network net = small_model();
+  const std::uint64_t half = net.steps() / 2;
+  auto whole = make_cpu(net);
+  whole->advance(net.steps());
+  const std::string path = testing::TempDir() + "/engram_ckpt.bin";
+  {
+    auto first = make_cpu(net);
+    first->advance(half);
+    save_checkpoint(*first, net, path);
+  }  // the first simulation is gone: the restore starts from a fresh one
+  auto second = make_cpu(net);
+  restore_checkpoint(*second, net, path);
+  EXPECT_EQ(second->steps_done(), half);
+  second->advance(net.steps() - half);
+  const recording& a = whole->results();
+  const recording& b = second->results();
+  EXPECT_EQ(a.spike_count, b.spike_count);
+  for (std::size_t r = 0; r < a.spike_recorders.size(); ++r) {
+    EXPECT_EQ(a.spike_recorders[r].step, b.spike_recorders[r].step);
+    EXPECT_EQ(a.spike_recorders[r].neuron, b.spike_recorders[r].neuron);
+  }
+  for (std::size_t r = 0; r < a.state_recorders.size(); ++r)
+    for (std::size_t v = 0; v < a.state_recorders[r].values.size(); ++v)
+      EXPECT_EQ(a.state_recorders[r].values[v], b.state_recorders[r].values[v]);
+  for (std::size_t r = 0; r < a.weight_recorders.size(); ++r) EXPECT_EQ(a.weight_recorders[r].values, b.weight_recorders[r].values);
+  EXPECT_EQ(whole->state_variable(0, "v"), second->state_variable(0, "v"));
+  std::uint64_t spikes = 0;
+  for (auto c : a.spike_count) spikes += c;
+  EXPECT_GT(spikes, 100u);
+}
+
+TEST(Checkpoint, CorruptOrForeignCheckpointsAreRefused) {
+  network net = small_model();
+  const std::string path = testing::TempDir() + "/engram_ckpt2.bin";
+  auto sim = make_cpu(net);
+  sim->advance(100);
+  save_checkpoint(*sim, net, path);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  // Another seed: another model.
+  network other = net;
+  other.run.seed = 99;
+  auto fresh = make_cpu(other);
+  try {
+    restore_checkpoint(*fresh, other, path);
+    FAIL() << "a checkpoint of another model must be refused";
+  } catch (const invalid_model& e) {
+    EXPECT_NE(std::string(e.what()).find("another model"), std::string::npos) << e.what();
+  }
+  // One flipped byte in the payload.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    char c;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x5a);
+    f.seekp(200);
+    f.write(&c, 1);
+  }
+  auto again = make_cpu(net);
+  try {
+    restore_checkpoint(*again, net, path);
+    FAIL() << "a corrupt checkpoint must be refused";
+  } catch (const invalid_model& e) {
+    EXPECT_NE(std::string(e.what()).find("corrupt"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(restore_checkpoint(*again, net, testing::TempDir() + "/nonexistent.bin"), io_error);
+}
