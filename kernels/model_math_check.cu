@@ -92,8 +92,7 @@ void device_math(const std::vector<double>& x, std::vector<double>& exp_out, std
   double* de = to_device(exp_out);
   double* dl = to_device(log_out);
   float* df = to_device(expf_out);
-  math_probe_kernel<<<blocks(n), 256>>>(dx, de, dl, df, n);
-  ENGRAM_CUDA_CHECK(cudaGetLastError());
+  ENGRAM_LAUNCH(math_probe_kernel, blocks(n), 256, 0, dx, de, dl, df, n);
   to_host(exp_out, de);
   to_host(log_out, dl);
   to_host(expf_out, df);
@@ -117,8 +116,7 @@ void device_neuron_steps(int model_index, const void* derived, std::size_t deriv
     unsigned* dsp = to_device(one);
     spiked.clear();
     for (int k = 0; k < steps; ++k) {
-      neuron_step_kernel<M><<<blocks(n), 256>>>(ds, d, din + static_cast<std::size_t>(k) * M::n_ports * n, dstim, n, dsp);
-      ENGRAM_CUDA_CHECK(cudaGetLastError());
+      ENGRAM_LAUNCH(neuron_step_kernel<M>, blocks(n), 256, 0, ds, d, din + static_cast<std::size_t>(k) * M::n_ports * n, dstim, n, dsp);
       to_host(one, dsp);
       spiked.insert(spiked.end(), one.begin(), one.end());
     }
@@ -133,8 +131,7 @@ void device_neuron_steps(int model_index, const void* derived, std::size_t deriv
 void device_poisson(std::uint64_t seed, std::uint32_t n, double lambda, std::vector<std::uint32_t>& out) {
   out.assign(n, 0);
   std::uint32_t* d = to_device(out);
-  poisson_probe_kernel<<<blocks(n), 256>>>(seed, n, lambda, math::exp(-lambda), d);
-  ENGRAM_CUDA_CHECK(cudaGetLastError());
+  ENGRAM_LAUNCH(poisson_probe_kernel, blocks(n), 256, 0, seed, n, lambda, math::exp(-lambda), d);
   to_host(out, d);
   ENGRAM_CUDA_CHECK(cudaFree(d));
 }

@@ -54,7 +54,6 @@ struct population_state {
 class cpu_simulation final : public simulation {
  public:
   cpu_simulation(const network& net, int threads) : net_(net) {
-    if (threads > 0) omp_set_num_threads(threads);
     threads_ = threads > 0 ? threads : omp_get_max_threads();
     const std::size_t np = net.populations.size();
     pops_.resize(np);
@@ -161,7 +160,10 @@ class cpu_simulation final : public simulation {
   }
 
   void stimulate(std::uint64_t t) {
-    for (auto& ps : pops_) std::fill(ps.i_stim.begin(), ps.i_stim.end(), real(0));
+    for (const auto& s : stims_.currents) {  // only populations with currents ever change i_stim
+      auto& x = pops_[static_cast<std::size_t>(s.pop)].i_stim;
+      std::fill(x.begin(), x.end(), real(0));
+    }
     const std::uint64_t seed = net_.run.seed;
     for (const auto& s : stims_.poisson) {
       if (t < s.start || t >= s.stop) continue;
@@ -275,8 +277,6 @@ class cpu_simulation final : public simulation {
   void init_population(std::size_t p) {
     auto& ps = pops_[p];
     ps.n = net_.populations[p].size;
-    ps.i_stim.assign(ps.n, 0);
-    ps.fired.assign(ps.n, 0);
     if (net_.populations[p].model == spike_source_array_model) {
       spike_source_schedule(net_, p, ps.src_ptr, ps.src_steps);
       ps.src_cursor.assign(ps.src_ptr.begin(), ps.src_ptr.end() - 1);
@@ -288,6 +288,8 @@ class cpu_simulation final : public simulation {
     ps.n_vars = ns.n_vars;
     ps.derived = std::move(ns.derived);
     ps.soa = std::move(ns.soa);
+    ps.i_stim.assign(ps.n, 0);
+    ps.fired.assign(ps.n, 0);
     ps.input.assign(static_cast<std::uint64_t>(ps.n_ports) * ps.n, 0);
   }
 

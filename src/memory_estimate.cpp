@@ -7,7 +7,6 @@
 #include "engram/simulation.hpp"
 #include "synapse_table.hpp"
 
-#include <omp.h>
 
 namespace engram {
 
@@ -59,7 +58,7 @@ memory_estimate estimate_memory(const network& net) {
   }
   // During the build each synapse exists twice: as a generated record (16 bytes) and in CSR.
   const double per_synapse = static_cast<double>(synapse_table::bytes_per_synapse) + 16.0;
-  const double bytes = synapses * per_synapse + row_index_bytes + neurons_bytes + ring_cells * 8.0 * omp_get_max_threads();
+  const double bytes = synapses * per_synapse + row_index_bytes + neurons_bytes + ring_cells * 8.0;  // one ring per population, whatever the thread count
   e.synapses = static_cast<std::uint64_t>(synapses);
   e.bytes = bytes > 1.8e19 ? ~0ULL : static_cast<std::uint64_t>(bytes);
   e.available = available_bytes();

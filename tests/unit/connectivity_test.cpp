@@ -38,6 +38,11 @@ std::vector<std::uint64_t> in_degrees(const synapse_table& t, std::uint64_t nt) 
   for (auto x : t.target) ++d[x];
   return d;
 }
+std::vector<std::uint64_t> out_degrees(const synapse_table& t) {
+  std::vector<std::uint64_t> r;
+  for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) r.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
+  return r;
+}
 std::pair<double, double> mean_var(const std::vector<std::uint64_t>& v) {
   double m = 0, m2 = 0;
   for (auto x : v) m += static_cast<double>(x);
@@ -58,11 +63,7 @@ TEST(Connectivity, FixedProbabilityInDegreeIsBinomial) {
   EXPECT_NEAR(m, 200.0, 1.5);
   EXPECT_NEAR(v, 180.0, 180.0 * 0.1);
   // Synapses per row: also Binomial(3000, 0.1).
-  const auto [mr, vr] = mean_var([&] {
-    std::vector<std::uint64_t> r;
-    for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) r.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
-    return r;
-  }());
+  const auto [mr, vr] = mean_var(out_degrees(t));
   EXPECT_NEAR(mr, 300.0, 2.0);
   EXPECT_NEAR(vr, 270.0, 270.0 * 0.12);
 }
@@ -96,11 +97,7 @@ TEST(Connectivity, FixedIndegreeIsExactWithDistinctSourcesWithoutMultapses) {
       ASSERT_TRUE(sources[t.target[s]].insert(i).second) << "multapse";
     }
   // Out-degrees are random: mean K * N_post / N_pre = 100.
-  const auto [m, v] = mean_var([&] {
-    std::vector<std::uint64_t> r;
-    for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) r.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
-    return r;
-  }());
+  const auto [m, v] = mean_var(out_degrees(t));
   EXPECT_DOUBLE_EQ(m, 100.0);
   EXPECT_GT(v, 10.0);
 }
@@ -112,9 +109,7 @@ TEST(Connectivity, FixedIndegreeWithMultapsesHasMultinomialSources) {
   const auto t = build_synapses(two_pops(1000, 2000, c), 0);
   for (auto d : in_degrees(t, 2000)) ASSERT_EQ(d, 50u);
   // Each source is picked with probability 1/1000 per draw: out-degree ~ Binomial(1e5, 1e-3).
-  std::vector<std::uint64_t> out;
-  for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i) out.push_back(t.row_ptr[i + 1] - t.row_ptr[i]);
-  const auto [m, v] = mean_var(out);
+  const auto [m, v] = mean_var(out_degrees(t));
   EXPECT_DOUBLE_EQ(m, 100.0);
   EXPECT_NEAR(v, 99.9, 99.9 * 0.15);
 }
