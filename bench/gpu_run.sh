@@ -2,7 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
+# SECTIONS picks what runs (default "tests sanitize bench plastic"), to spend device time well.
 set -u
+sections=" ${SECTIONS:-tests sanitize bench plastic} "
+has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
 if [ "$root" != /work/main ]; then mkdir -p /work && ln -sfn "$root" /work/main && cd /work/main; fi
@@ -11,17 +14,19 @@ bin=build/release
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv > "$out/gpu.txt" 2>&1
 cat "$out/gpu.txt"
 $bin/engram info
+if has tests; then
 echo "== gpu tests"
 $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED|SKIPPED|Failure|error" | head -60
-if [ "${SANITIZE:-1}" = 1 ]; then
+fi
+if has sanitize; then
   echo "== compute-sanitizer"
-  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*'}
+  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*'}
   compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
   compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
 fi
 echo "== benchmarks"
-m=/tmp/bench-models; python3 bench/make_scaled_models.py $m --coba ${COBA_SIZES:-4000 40000 400000 4000000} --brunel ${BRUNEL_SIZES:-12500 125000 1250000} --duration 1000
 : > "$out/bench.jsonl"
+m=/tmp/bench-models; python3 bench/make_scaled_models.py $m --coba ${COBA_SIZES:-4000 40000 400000 4000000} --brunel ${BRUNEL_SIZES:-12500 125000 1250000} --duration 1000
 run() {  # name backend model duration_ms [threads]
   local d=/tmp/bench-out/$1-$2; rm -rf "$d"
   timeout ${BENCH_TIMEOUT:-240} $bin/engram run "$3" --backend "$2" --duration "$4" --out "$d" --quiet ${5:+--threads $5} || { echo "$1 $2 failed/timeout"; return; }
@@ -38,6 +43,7 @@ print(json.dumps({"case": sys.argv[2], "backend": sys.argv[3], "neurons": n, "sy
 PY
   tail -1 "$out/bench.jsonl"
 }
+if has bench; then
 run coba_4k cuda models/networks/coba.json 10000
 run coba_4k cpu models/networks/coba.json 2000 16
 for n in ${COBA_SIZES:-4000 40000 400000 4000000}; do run coba_fixed_indegree_$n cuda $m/coba_$n.json $([ $n -ge 1000000 ] && echo 200 || echo 1000); done
@@ -47,4 +53,16 @@ for n in ${BRUNEL_SIZES:-12500 125000 1250000}; do run brunel_$n cuda $m/brunel_
 echo "== a network too big for the device: clear error, exit 4"
 python3 bench/make_scaled_models.py /tmp/too-big --brunel 10000000 --duration 100
 $bin/engram run /tmp/too-big/brunel_10000000.json --backend cuda --out /tmp/too-big/out; echo "exit code $?"
+fi
+if has plastic; then
+echo "== plastic synapses (Graupner-Brunel on every E->E synapse) and their static twin"
+python3 bench/make_scaled_models.py $m --coba-plastic ${PLASTIC_SIZES:-10000:1250} --duration 1000
+for spec in ${PLASTIC_SIZES:-10000:1250}; do
+  n=${spec%%:*}; k=${spec##*:}
+  run coba_plastic_${n}_$k cuda $m/coba_plastic_${n}_$k.json 1000
+  run coba_static_${n}_$k cuda $m/coba_static_${n}_$k.json 1000
+  run coba_plastic_${n}_$k cpu $m/coba_plastic_${n}_$k.json 50 16
+  run coba_static_${n}_$k cpu $m/coba_static_${n}_$k.json 50 16
+done
+fi
 echo "== done"

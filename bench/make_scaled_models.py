@@ -6,7 +6,12 @@ and a Poisson background of 100 sources x 5 Hz (6 nS, AMPA) per neuron: without 
 scaled network falls silent (the same definition as bench/run_benchmarks.py), and Brunel
 (2000) model A, AI state, at N = N_E + N_I with C_E = 1000, C_I = 250 kept fixed.
 Only the Python standard library is used, so it runs anywhere.
-usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--duration MS]
+COBA with plastic E->E synapses (issue 5's benchmark): the COBA network with an E->E fixed
+in-degree K whose synapses follow the Graupner & Brunel (2012) rule (cortical-slices set, half
+the synapses starting UP); the DOWN weight is 6 nS x 80/K / 3.2 so that the mean efficacy
+(w0 (1 + (b-1)/2) = 3.2 w0) keeps COBA's mean E->E drive. The "_static" twin has the same
+network without the rule, so the difference of the two run times is the cost of plasticity.
+usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--coba-plastic N:K ...] [--duration MS]
 """
 import argparse, json, os
 
@@ -32,6 +37,20 @@ def coba(n, duration):
             "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
             "stimuli": stims, "recorders": [{"type": "spikes", "population": "E"}]}
 
+def coba_plastic(n, k, duration, plastic=True):
+    m = coba(n, duration)
+    w0 = 6.0 * 80.0 / k / 3.2
+    ee = next(p for p in m["projections"] if p["name"] == "EE")
+    ee["connector"] = {"type": "fixed_indegree", "indegree": k, "autapses": False}
+    ee["weight"] = w0 if plastic else w0 * 3.2
+    if plastic:
+        ee["plasticity"] = {"rule": "graupner_brunel", "set": "cortical slices"}
+    tag = "plastic" if plastic else "static"
+    m["name"] = f"coba_{tag}_{n}_{k}"
+    m["description"] = (f"COBA at {n} neurons, E->E fixed in-degree {k}" +
+                        (" with Graupner-Brunel plasticity (cortical slices)" if plastic else " (static twin)"))
+    return m
+
 def brunel(n, duration):
     ne, ni = n * 4 // 5, n // 5
     g, eta, j = 5.0, 2.0, 0.1
@@ -55,10 +74,16 @@ if __name__ == "__main__":
     ap.add_argument("outdir")
     ap.add_argument("--coba", type=int, nargs="*", default=[])
     ap.add_argument("--brunel", type=int, nargs="*", default=[])
+    ap.add_argument("--coba-plastic", nargs="*", default=[], metavar="N:K")
     ap.add_argument("--duration", type=float, default=1000.0)
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     for n in a.coba:
         json.dump(coba(n, a.duration), open(os.path.join(a.outdir, f"coba_{n}.json"), "w"), indent=1)
+    for spec in a.coba_plastic:
+        n, k = (int(x) for x in spec.split(":"))
+        for plastic in (True, False):
+            m = coba_plastic(n, k, a.duration, plastic)
+            json.dump(m, open(os.path.join(a.outdir, m["name"] + ".json"), "w"), indent=1)
     for n in a.brunel:
         json.dump(brunel(n, a.duration), open(os.path.join(a.outdir, f"brunel_{n}.json"), "w"), indent=1)

@@ -17,6 +17,7 @@
 #include "engram/models.hpp"
 #include "math_probe.hpp"
 #include "models/registry.hpp"
+#include "plasticity_setup.hpp"
 #include "recorder_setup.hpp"
 #include "step_kernels.cuh"
 #include "synapse_table.hpp"
@@ -81,6 +82,8 @@ struct device_population {
   dev_array<stim_desc> stims;
   dev_array<std::uint64_t> src_ptr, src_steps, src_cursor;
   std::vector<int> outgoing;
+  dev_array<std::uint8_t> hist;
+  std::uint64_t hist_len = 0;
 };
 
 struct device_projection {
@@ -90,6 +93,9 @@ struct device_projection {
   dev_array<std::uint16_t> delay;
   int source = -1, target_pop = -1, port = 0;
   std::uint32_t group = 32;
+  plasticity_setup rule;  // rule.state holds the initial state only (the device copy is live)
+  dev_array<real> rule_state, rule_pre, rule_post;
+  dev_array<unsigned> post_bound;
 };
 
 struct device_probe {
@@ -139,6 +145,7 @@ class cuda_simulation final : public simulation {
     if (recorded_neurons) flush_every_ = std::clamp<std::uint64_t>(rec_capacity_pairs / recorded_neurons, 1, 2000);
     for (std::size_t p = 0; p < pops_.size(); ++p) init_population(p, recorded_neurons ? std::min<std::uint64_t>(rec_capacity_pairs, recorded_neurons * flush_every_) : 0);
     for (std::size_t j = 0; j < net.projections.size(); ++j) init_projection(j);
+    init_plasticity();
     init_stimuli();
     for (auto& ps : pops_) ps.stims.upload(ps.stims_host);
     for (const auto& r : rec_.state_recorders) {
@@ -196,7 +203,14 @@ class cuda_simulation final : public simulation {
     for (const auto& t : tables_) v.push_back(t.size());
     return v;
   }
-  std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
+  std::uint64_t bytes_per_synapse() const override {
+    std::uint64_t syn = 0, bytes = 0;
+    for (std::size_t j = 0; j < tables_.size(); ++j) {
+      syn += tables_[j].size();
+      bytes += tables_[j].size() * (synapse_table::bytes_per_synapse + static_cast<std::uint64_t>(projs_[j].rule.n_state) * sizeof(real));
+    }
+    return syn ? (bytes + syn / 2) / syn : synapse_table::bytes_per_synapse;
+  }
 
   state_blocks export_state() override {
     throw backend_unavailable("checkpoints are not implemented on the CUDA backend yet (use --backend cpu)");
@@ -221,6 +235,16 @@ class cuda_simulation final : public simulation {
     d.target.download(target, d.target.size());
     d.weight.download(weight, d.weight.size());
     d.delay.download(delay, d.delay.size());
+    weight = efficacies_now(static_cast<std::size_t>(projection), weight);
+  }
+  std::vector<float> synapse_variable(int projection, const std::string& variable) override {
+    flush();
+    const auto& d = projs_.at(static_cast<std::size_t>(projection));
+    const auto k = static_cast<std::uint64_t>(synapse_state_index(net_, projection, variable));
+    const std::uint64_t n = tables_[static_cast<std::size_t>(projection)].size();
+    std::vector<float> v(n);
+    if (n) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), d.rule_state.get() + k * n, n * sizeof(float), cudaMemcpyDeviceToHost));
+    return v;
   }
 
  private:
@@ -292,6 +316,38 @@ class cuda_simulation final : public simulation {
     projs_.push_back(std::move(d));
   }
 
+  // Rule state of plastic projections and the spike history their rules read.
+  void init_plasticity() {
+    std::vector<plasticity_setup> setups;
+    for (std::size_t j = 0; j < projs_.size(); ++j) setups.push_back(setup_plasticity(net_, j, tables_[j].size()));
+    const auto hist = spike_history_lengths(net_, setups);
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      pops_[p].hist_len = hist[p];
+      pops_[p].hist.resize(hist[p] * pops_[p].n);
+    }
+    for (std::size_t j = 0; j < projs_.size(); ++j) {
+      auto& d = projs_[j];
+      d.rule = std::move(setups[j]);
+      if (d.rule.rule < 0) continue;
+      ++n_plastic_;
+      if (d.rule.derived.size() > static_cast<std::size_t>(max_rule_derived_bytes))
+        throw internal_error("a plasticity rule's derived parameters exceed max_rule_derived_bytes");
+      d.rule_state.upload(d.rule.state);
+      d.rule_pre.resize(static_cast<std::uint64_t>(d.rule.n_pre) * pops_[static_cast<std::size_t>(d.source)].n);
+      d.rule_post.resize(static_cast<std::uint64_t>(d.rule.n_post) * pops_[static_cast<std::size_t>(d.target_pop)].n);
+      d.post_bound.resize(2);
+    }
+  }
+
+  // The weights a projection's spikes deliver now, from its stored weights.
+  std::vector<float> efficacies_now(std::size_t j, const std::vector<float>& weights) {
+    const auto& d = projs_[j];
+    if (d.rule.rule < 0) return weights;
+    std::vector<real> state;
+    d.rule_state.download(state, d.rule_state.size());
+    return efficacies(d.rule, weights, state);
+  }
+
   // Device descriptors of the stimulus plans, grouped by target population in the order every
   // backend applies them (plan_stimuli: Poisson stimuli first, then currents).
   void init_stimuli() {
@@ -356,6 +412,8 @@ class cuda_simulation final : public simulation {
       d.src_ptr = ps.src_ptr.get();
       d.src_steps = ps.src_steps.get();
       d.src_cursor = ps.src_cursor.get();
+      d.hist = ps.hist_len ? ps.hist.get() : nullptr;
+      d.hist_len = ps.hist_len;
       if (ps.derived.size() > sizeof d.derived) throw internal_error("a model's derived parameters exceed max_derived_bytes");
       std::memcpy(d.derived, ps.derived.data(), ps.derived.size());
       pd.push_back(d);
@@ -374,7 +432,18 @@ class cuda_simulation final : public simulation {
       d.delay = pj.delay.get();
       d.ring = tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n;
       d.n_target = tgt.n;
+      d.rule = pj.rule.rule;
+      d.target_pop = pj.target_pop;
+      d.n_source = pops_[static_cast<std::size_t>(pj.source)].n;
+      d.n_syn = pj.target.size();
+      d.rule_state = pj.rule_state.get();
+      d.rule_pre = pj.rule_pre.get();
+      d.rule_post = pj.rule_post.get();
+      d.post_bound = pj.post_bound.get();
+      std::memcpy(d.rule_derived, pj.rule.derived.data(), pj.rule.derived.size());
       jd.push_back(d);
+      if (pj.rule.rule >= 0)  // one group per row in the plasticity phase
+        max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
       // Room for a tenth of the source population spiking in one step, one group each.
       max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }
@@ -415,6 +484,7 @@ class cuda_simulation final : public simulation {
     a.first_step = step_;
     a.n_steps = steps;
     a.flush_base = step_ - local_steps_;
+    a.n_plastic = n_plastic_;
     a.error = error_.get();
     void* args[] = {&a};
     ENGRAM_CUDA_CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(run_steps), dim3(grid_), dim3(block_size), args, shared_bytes_, stream_));
@@ -486,7 +556,7 @@ class cuda_simulation final : public simulation {
         const auto j = static_cast<std::size_t>(r.projection);
         std::vector<float> w;
         projs_[j].weight.download(w, tables_[j].size());
-        snapshot_weights(tables_[j], w, r);
+        snapshot_weights(tables_[j], efficacies_now(j, w), r);
       }
   }
 
@@ -506,6 +576,7 @@ class cuda_simulation final : public simulation {
   std::vector<device_probe> probes_;
   std::vector<std::shared_ptr<void>> kept_;
   std::uint64_t ring_len_ = 2;
+  int n_plastic_ = 0;
   std::uint64_t step_ = 0, local_steps_ = 0, flush_every_ = 2000;
   recording rec_;
 };

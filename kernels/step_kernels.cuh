@@ -12,6 +12,7 @@
 #include "engine.hpp"
 #include "models/fixed_point.hpp"
 #include "models/neurons/neuron_common.hpp"
+#include "models/plasticity/registry.hpp"
 #include "models/poisson.hpp"
 #include "models/registry.hpp"
 
@@ -58,8 +59,12 @@ struct pop_desc {
   const std::uint64_t* src_ptr = nullptr;
   const std::uint64_t* src_steps = nullptr;
   std::uint64_t* src_cursor = nullptr;
+  std::uint8_t* hist = nullptr;  // spike flags of the last hist_len steps (plasticity rules)
+  std::uint64_t hist_len = 0;
   alignas(16) unsigned char derived[max_derived_bytes];
 };
+
+constexpr int max_rule_derived_bytes = 64;
 
 struct proj_desc {
   int source = 0;
@@ -70,6 +75,16 @@ struct proj_desc {
   const std::uint16_t* delay = nullptr;
   std::int64_t* ring = nullptr;  // target population's ring at this projection's port
   std::uint64_t n_target = 0;
+  // Plasticity (rule < 0: static): per-synapse state, traces per source and target neuron,
+  // and the largest postsynaptic bound per step parity (float bits; bounds are >= 0).
+  int rule = -1;
+  int target_pop = 0;
+  std::uint64_t n_source = 0, n_syn = 0;
+  real* rule_state = nullptr;
+  real* rule_pre = nullptr;
+  real* rule_post = nullptr;
+  unsigned* post_bound = nullptr;  // [2]
+  alignas(16) unsigned char rule_derived[max_rule_derived_bytes];
 };
 
 struct probe_desc {
@@ -91,6 +106,7 @@ struct step_args {
   std::uint64_t seed;
   std::uint64_t first_step, n_steps;
   std::uint64_t flush_base;  // step at the last flush of recording buffers
+  int n_plastic;             // plastic projections (0: the plasticity phase is skipped)
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
 };
 
@@ -209,6 +225,7 @@ struct device_engine {
             p.src_cursor[i] = c;
           }
         }
+        if (p.hist && i < p.n) p.hist[(t % p.hist_len) * p.n + i] = fired ? 1 : 0;
         append_spike(fired, static_cast<std::uint32_t>(i), p.out, parity, local, a.error);
       }
     }
@@ -228,21 +245,100 @@ struct device_engine {
       const std::uint32_t* list = src.list[parity];
       const std::uint64_t g = pj.group;
       const std::uint64_t lane = tid % g;
-      for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
-        const std::uint32_t pre = list[k];
-        const std::uint64_t end = pj.row_ptr[pre + 1];
-        for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
-          const std::uint64_t slot = (t + pj.delay[s]) % a.ring_len;
-          atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
-                    static_cast<unsigned long long>(to_fixed(pj.weight[s])));
-        }
-      }
+      if (pj.rule < 0)
+        walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) { return pj.weight[s]; });
+      else
+        with_rule(pj.rule, [&]<class R>() {
+          const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
+          walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) {
+            return R::efficacy(pj.weight[s], load_state<typename R::state>(pj.rule_state, pj.n_syn, s), d);
+          });
+        });
     }
     grid.sync();
   }
 
+  template <class WeightOf>
+  __device__ void walk_rows(const proj_desc& pj, std::uint64_t t, const std::uint32_t* list, std::uint32_t spikes,
+                            std::uint64_t g, std::uint64_t lane, std::uint64_t tid, std::uint64_t threads, WeightOf&& weight_of) {
+    for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
+      const std::uint32_t pre = list[k];
+      const std::uint64_t end = pj.row_ptr[pre + 1];
+      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
+        const std::uint64_t slot = (t + pj.delay[s]) % a.ring_len;
+        atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
+                  static_cast<unsigned long long>(to_fixed(weight_of(s))));
+      }
+    }
+  }
+
+  template <class F, class... Rs>
+  __device__ static void with_rule_impl(int rule, F&& f, type_list<Rs...>) {
+    int k = 0;
+    ((k++ == rule ? (f.template operator()<Rs>(), true) : false) || ...);
+  }
+  template <class F>
+  __device__ static void with_rule(int rule, F&& f) {
+    with_rule_impl(rule, f, plasticity_rules{});
+  }
+
   __device__ void post_spike_plasticity(std::uint64_t) {}
-  __device__ void synapse_dynamics(std::uint64_t) {}
+  // Plasticity rules (same order and math as the CPU backend's rule_step): traces of the
+  // source and target neurons, then every synapse of every row that can change, a group of
+  // threads per row. The spike flags were written by update_neurons.
+  __device__ void synapse_dynamics(std::uint64_t t) {
+    if (a.n_plastic == 0) return;
+    const std::uint64_t tid = grid.thread_rank();
+    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+    const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      if (pj.rule < 0) continue;
+      with_rule(pj.rule, [&]<class R>() {
+        const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
+        const pop_desc& src = a.pops[pj.source];
+        const pop_desc& tgt = a.pops[pj.target_pop];
+        const std::uint64_t delay = R::delay_steps(d);
+        const std::uint8_t* arrived = t >= delay ? src.hist + ((t - delay) % src.hist_len) * src.n : nullptr;
+        for (std::uint64_t i = tid; i < src.n; i += threads) {
+          auto x = load_state<typename R::pre_state>(pj.rule_pre, src.n, i);
+          R::update_pre(x, d, arrived && arrived[i]);
+          store_state(pj.rule_pre, src.n, i, x);
+        }
+        const std::uint8_t* fired = tgt.hist + (t % tgt.hist_len) * tgt.n;
+        if (tid == 0) pj.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
+        for (std::uint64_t i = tid; i < tgt.n; i += threads) {
+          auto y = load_state<typename R::post_state>(pj.rule_post, tgt.n, i);
+          R::update_post(y, d, fired[i] != 0);
+          store_state(pj.rule_post, tgt.n, i, y);
+          const real b = R::post_bound(y);
+          if (b > real(0)) atomicMax(&pj.post_bound[parity], __float_as_uint(b));
+        }
+      });
+    }
+    grid.sync();
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      if (pj.rule < 0) continue;
+      with_rule(pj.rule, [&]<class R>() {
+        const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
+        const real bound = __uint_as_float(pj.post_bound[parity]);
+        const std::uint64_t g = pj.group, lane = tid % g;
+        for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
+          const auto x = load_state<typename R::pre_state>(pj.rule_pre, pj.n_source, i);
+          if (R::row_quiet(x, bound, d, t)) continue;
+          const std::uint64_t end = pj.row_ptr[i + 1];
+          for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) {
+            const auto y = load_state<typename R::post_state>(pj.rule_post, pj.n_target, pj.target[s]);
+            auto z = load_state<typename R::state>(pj.rule_state, pj.n_syn, s);
+            R::synapse_step(z, d, x, y, t, plasticity::synapse_noise{a.seed, static_cast<std::uint32_t>(j), s, t});
+            store_state(pj.rule_state, pj.n_syn, s, z);
+          }
+        }
+      });
+    }
+    grid.sync();
+  }
   __device__ void slow_processes(std::uint64_t) {}
 
   // Spikes were recorded as they happened; here the state probes due at the end of step t.

@@ -16,6 +16,8 @@ enum class domain : std::uint32_t {
   connectivity = 1,  // (projection, generating neuron): partners, weights, delays
   initial_state = 2, // (population, neuron): initial values
   poisson = 3,       // (stimulus, neuron, step)
+  plasticity_noise = 4,  // (projection, synapse, step): noise of stochastic rules
+  plasticity_initial = 5,  // (projection, synapse): initial synaptic state
 };
 
 using philox = r123::Philox4x32;

@@ -18,7 +18,9 @@
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "model_params.hpp"
+#include "plasticity_setup.hpp"
 #include "models/fixed_point.hpp"
+#include "models/plasticity/registry.hpp"
 #include "models/poisson.hpp"
 #include "models/registry.hpp"
 #include "models/sampling.hpp"
@@ -49,6 +51,16 @@ struct population_state {
   // spike_source_array: spike steps per neuron (CSR) and a cursor
   std::vector<std::uint64_t> src_ptr, src_steps, src_cursor;
   std::vector<int> outgoing;  // projection indices
+  // Spike flags of the last hist_len steps (slot t % hist_len), for plasticity rules.
+  std::uint64_t hist_len = 0;
+  std::vector<std::uint8_t> hist;
+};
+
+// A plastic projection's rule state (plasticity_setup.hpp): per synapse, and the rule's traces
+// per presynaptic and postsynaptic neuron, all structure of arrays.
+struct plastic_state {
+  plasticity_setup setup;
+  std::vector<real> pre, post;
 };
 
 class cpu_simulation final : public simulation {
@@ -79,6 +91,22 @@ class cpu_simulation final : public simulation {
       total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
     }
     ring_.assign(total, 0);
+    std::vector<plasticity_setup> setups;
+    for (std::size_t j = 0; j < tables_.size(); ++j) setups.push_back(setup_plasticity(net, j, tables_[j].size()));
+    const auto hist = spike_history_lengths(net, setups);
+    for (std::size_t p = 0; p < np; ++p) {
+      pops_[p].hist_len = hist[p];
+      pops_[p].hist.assign(hist[p] * pops_[p].n, 0);
+    }
+    plastic_.resize(tables_.size());
+    for (std::size_t j = 0; j < tables_.size(); ++j) {
+      auto& pl = plastic_[j];
+      pl.setup = std::move(setups[j]);
+      if (pl.setup.rule < 0) continue;
+      const auto& pr = net.projections[j];
+      pl.pre.assign(static_cast<std::uint64_t>(pl.setup.n_pre) * pops_[static_cast<std::size_t>(net.population_index(pr.source))].n, 0);
+      pl.post.assign(static_cast<std::uint64_t>(pl.setup.n_post) * pops_[static_cast<std::size_t>(proj_target_[j])].n, 0);
+    }
     stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
     take_weight_snapshots(0);
@@ -99,7 +127,15 @@ class cpu_simulation final : public simulation {
     for (const auto& t : tables_) v.push_back(t.size());
     return v;
   }
-  std::uint64_t bytes_per_synapse() const override { return synapse_table::bytes_per_synapse; }
+  // Static synapses, plus each plastic projection's rule state, averaged over all synapses.
+  std::uint64_t bytes_per_synapse() const override {
+    std::uint64_t syn = 0, bytes = 0;
+    for (std::size_t j = 0; j < tables_.size(); ++j) {
+      syn += tables_[j].size();
+      bytes += tables_[j].size() * synapse_table::bytes_per_synapse + plastic_[j].setup.state.size() * sizeof(real);
+    }
+    return syn ? (bytes + syn / 2) / syn : synapse_table::bytes_per_synapse;
+  }
 
   std::vector<float> state_variable(int population, const std::string& variable) override {
     const auto& ps = pops_.at(static_cast<std::size_t>(population));
@@ -111,8 +147,15 @@ class cpu_simulation final : public simulation {
     const auto& t = tables_.at(static_cast<std::size_t>(projection));
     row_ptr = t.row_ptr;
     target = t.target;
-    weight = t.weight;
+    weight = efficacies(static_cast<std::size_t>(projection));
     delay = t.delay;
+  }
+  std::vector<float> synapse_variable(int projection, const std::string& variable) override {
+    const auto j = static_cast<std::size_t>(projection);
+    const auto k = static_cast<std::uint64_t>(synapse_state_index(net_, projection, variable));
+    const std::uint64_t n = tables_.at(j).size();
+    const auto& st = plastic_[j].setup.state;
+    return {st.begin() + static_cast<std::ptrdiff_t>(k * n), st.begin() + static_cast<std::ptrdiff_t>((k + 1) * n)};
   }
 
   state_blocks export_state() override {
@@ -124,6 +167,14 @@ class cpu_simulation final : public simulation {
     }
     b.emplace_back("ring", to_bytes(ring_));
     for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(fmt::format("proj{}.weight", j), to_bytes(tables_[j].weight));
+    for (std::size_t p = 0; p < pops_.size(); ++p)
+      if (pops_[p].hist_len) b.emplace_back(fmt::format("pop{}.hist", p), to_bytes(pops_[p].hist));
+    for (std::size_t j = 0; j < plastic_.size(); ++j) {
+      if (plastic_[j].setup.rule < 0) continue;
+      b.emplace_back(fmt::format("proj{}.rule_state", j), to_bytes(plastic_[j].setup.state));
+      b.emplace_back(fmt::format("proj{}.rule_pre", j), to_bytes(plastic_[j].pre));
+      b.emplace_back(fmt::format("proj{}.rule_post", j), to_bytes(plastic_[j].post));
+    }
     export_recording(rec_, b);
     return b;
   }
@@ -138,6 +189,14 @@ class cpu_simulation final : public simulation {
     }
     from_block(b, "ring", ring_);
     for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, fmt::format("proj{}.weight", j), tables_[j].weight);
+    for (std::size_t p = 0; p < pops_.size(); ++p)
+      if (pops_[p].hist_len) from_block(b, fmt::format("pop{}.hist", p), pops_[p].hist);
+    for (std::size_t j = 0; j < plastic_.size(); ++j) {
+      if (plastic_[j].setup.rule < 0) continue;
+      from_block(b, fmt::format("proj{}.rule_state", j), plastic_[j].setup.state);
+      from_block(b, fmt::format("proj{}.rule_pre", j), plastic_[j].pre);
+      from_block(b, fmt::format("proj{}.rule_post", j), plastic_[j].post);
+    }
     import_recording(b, rec_);
   }
 
@@ -211,43 +270,69 @@ class cpu_simulation final : public simulation {
     }
   }
 
-  // Each thread owns a contiguous range of target neurons and, in every spike's row (sorted
-  // by target), adds only the synapses onto its range: no atomics, no per-thread copies, and
-  // each ring cell sums its inputs in row order, whatever the thread count.
   void propagate(std::uint64_t t) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       const auto& ps = pops_[p];
       if (ps.spikes.empty()) continue;
       for (int j : ps.outgoing) {
-        const synapse_table& tab = tables_[static_cast<std::size_t>(j)];
-        const auto tgt = static_cast<std::size_t>(proj_target_[static_cast<std::size_t>(j)]);
-        const std::uint64_t n = pops_[tgt].n;
-        std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[static_cast<std::size_t>(j)]) * ring_len_ * n;
-        const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
-        const int parts = work >= parallel_min_synapses ? threads_ : 1;
-#pragma omp parallel num_threads(parts) if (parts > 1)
-        {
-          const auto part = static_cast<std::uint64_t>(omp_get_thread_num());
-          const auto lo = static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts));
-          const auto hi = static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts));
-          const std::uint32_t* target = tab.target.data();
-          for (const std::uint32_t pre : ps.spikes) {
-            const std::uint32_t* b = target + tab.row_ptr[pre];
-            const std::uint32_t* e = target + tab.row_ptr[pre + 1];
-            if (parts > 1) {
-              b = std::lower_bound(b, e, lo);
-              e = std::lower_bound(b, e, hi);
-            }
-            for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
-              ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(tab.weight[s]);
-          }
+        const auto& pl = plastic_[static_cast<std::size_t>(j)];
+        if (pl.setup.rule < 0) {
+          propagate_projection(ps, static_cast<std::size_t>(j), t, [](const synapse_table& tab, std::uint64_t s) { return tab.weight[s]; });
+          continue;
         }
+        dispatch_rule(pl.setup.rule, [&]<class R>() {
+          typename R::derived d;
+          std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+          const real* st = pl.setup.state.data();
+          propagate_projection(ps, static_cast<std::size_t>(j), t, [&](const synapse_table& tab, std::uint64_t s) {
+            return R::efficacy(tab.weight[s], load_state<typename R::state>(st, tab.size(), s), d);
+          });
+        });
+      }
+    }
+  }
+
+  // Each thread owns a contiguous range of target neurons and, in every spike's row (sorted
+  // by target), adds only the synapses onto its range: no atomics, no per-thread copies, and
+  // each ring cell sums its inputs in row order, whatever the thread count.
+  template <class WeightOf>
+  void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
+    const synapse_table& tab = tables_[j];
+    const auto tgt = static_cast<std::size_t>(proj_target_[j]);
+    const std::uint64_t n = pops_[tgt].n;
+    std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[j]) * ring_len_ * n;
+    const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
+    const int parts = work >= parallel_min_synapses ? threads_ : 1;
+#pragma omp parallel num_threads(parts) if (parts > 1)
+    {
+      const auto part = static_cast<std::uint64_t>(omp_get_thread_num());
+      const auto lo = static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts));
+      const auto hi = static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts));
+      const std::uint32_t* target = tab.target.data();
+      for (const std::uint32_t pre : ps.spikes) {
+        const std::uint32_t* b = target + tab.row_ptr[pre];
+        const std::uint32_t* e = target + tab.row_ptr[pre + 1];
+        if (parts > 1) {
+          b = std::lower_bound(b, e, lo);
+          e = std::lower_bound(b, e, hi);
+        }
+        for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
+          ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
       }
     }
   }
 
   void post_spike_plasticity(std::uint64_t) {}
-  void synapse_dynamics(std::uint64_t) {}
+  void synapse_dynamics(std::uint64_t t) {
+    for (auto& ps : pops_) {
+      if (!ps.hist_len) continue;
+      std::uint8_t* row = ps.hist.data() + (t % ps.hist_len) * ps.n;
+      std::fill(row, row + ps.n, std::uint8_t{0});
+      for (auto i : ps.spikes) row[i] = 1;
+    }
+    for (std::size_t j = 0; j < plastic_.size(); ++j)
+      if (plastic_[j].setup.rule >= 0) dispatch_rule(plastic_[j].setup.rule, [&]<class R>() { rule_step<R>(j, t); });
+  }
   void slow_processes(std::uint64_t) {}
 
   void record(std::uint64_t t) {
@@ -320,10 +405,58 @@ class cpu_simulation final : public simulation {
     }
   }
 
+  // One step of a plastic projection's rule: presynaptic traces (spikes delay_steps late),
+  // postsynaptic traces, then every synapse of every row that can change.
+  template <class R>
+  void rule_step(std::size_t j, std::uint64_t t) {
+    auto& pl = plastic_[j];
+    typename R::derived d;
+    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const auto& pr = net_.projections[j];
+    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(pr.source))];
+    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const std::uint64_t delay = R::delay_steps(d);
+    const std::uint8_t* arrived = t >= delay ? src.hist.data() + ((t - delay) % src.hist_len) * src.n : nullptr;
+    for (std::uint64_t i = 0; i < src.n; ++i) {
+      auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
+      R::update_pre(x, d, arrived && arrived[i]);
+      store_state(pl.pre.data(), src.n, i, x);
+    }
+    const std::uint8_t* fired = tgt.hist.data() + (t % tgt.hist_len) * tgt.n;
+    real bound = 0;
+    for (std::uint64_t i = 0; i < tgt.n; ++i) {
+      auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, i);
+      R::update_post(y, d, fired[i] != 0);
+      store_state(pl.post.data(), tgt.n, i, y);
+      bound = std::max(bound, R::post_bound(y));
+    }
+    const synapse_table& tab = tables_[j];
+    const std::uint64_t n_syn = tab.size();
+    real* st = pl.setup.state.data();
+    const std::uint64_t seed = net_.run.seed;
+    const bool parallel = n_syn >= parallel_min_synapses;
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads_) if (parallel)
+    for (std::uint64_t i = 0; i < src.n; ++i) {
+      const auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
+      if (R::row_quiet(x, bound, d, t)) continue;
+      for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
+        const auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, tab.target[s]);
+        auto z = load_state<typename R::state>(st, n_syn, s);
+        R::synapse_step(z, d, x, y, t, plasticity::synapse_noise{seed, static_cast<std::uint32_t>(j), s, t});
+        store_state(st, n_syn, s, z);
+      }
+    }
+  }
+
+  // The weights spikes deliver now: the stored weights, or the rule's efficacies.
+  std::vector<float> efficacies(std::size_t j) const {
+    return engram::efficacies(plastic_[j].setup, tables_[j].weight, plastic_[j].setup.state);
+  }
+
   void take_weight_snapshots(std::uint64_t done) {
     for (auto& r : rec_.weight_recorders)
       for (auto at : r.at_step)
-        if (at == done) snapshot_weights(tables_[static_cast<std::size_t>(r.projection)], tables_[static_cast<std::size_t>(r.projection)].weight, r);
+        if (at == done) snapshot_weights(tables_[static_cast<std::size_t>(r.projection)], efficacies(static_cast<std::size_t>(r.projection)), r);
   }
 
   const network& net_;
@@ -332,6 +465,7 @@ class cpu_simulation final : public simulation {
   std::vector<population_state> pops_;
   std::vector<synapse_table> tables_;
   std::vector<int> proj_target_, proj_port_;
+  std::vector<plastic_state> plastic_;
   std::uint64_t ring_len_ = 2;
   std::vector<std::uint64_t> ring_base_;
   std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n

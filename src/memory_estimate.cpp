@@ -27,20 +27,27 @@ memory_estimate estimate_memory(const network& net) {
   double synapses = 0.0;
   double row_index_bytes = 0.0;
   double max_delay_steps = 1.0;
+  double rule_bytes = 0.0;  // per-synapse plasticity state (and traces, bounded by 16 bytes a neuron)
   for (const auto& pr : net.projections) {
     const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
     const double nt = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
     using k = connector::kind;
+    double here = 0.0;
     switch (pr.conn.type) {
-      case k::all_to_all: synapses += ns * nt; break;
-      case k::one_to_one: synapses += ns; break;
-      case k::fixed_probability: synapses += pr.conn.p * ns * nt; break;
-      case k::fixed_indegree: synapses += static_cast<double>(pr.conn.n) * nt; break;
-      case k::fixed_outdegree: synapses += static_cast<double>(pr.conn.n) * ns; break;
-      case k::fixed_total_number: synapses += static_cast<double>(pr.conn.n); break;
-      case k::from_file: synapses += static_cast<double>(pr.conn.pre.size()); break;
+      case k::all_to_all: here = ns * nt; break;
+      case k::one_to_one: here = ns; break;
+      case k::fixed_probability: here = pr.conn.p * ns * nt; break;
+      case k::fixed_indegree: here = static_cast<double>(pr.conn.n) * nt; break;
+      case k::fixed_outdegree: here = static_cast<double>(pr.conn.n) * ns; break;
+      case k::fixed_total_number: here = static_cast<double>(pr.conn.n); break;
+      case k::from_file: here = static_cast<double>(pr.conn.pre.size()); break;
     }
+    synapses += here;
     row_index_bytes += 8.0 * (ns + 1);  // CSR row pointers
+    if (pr.plasticity)
+      if (const auto* r = find_plasticity_rule(pr.plasticity->rule))
+        // state per synapse, traces per neuron, and a spike history of about 25 ms at 0.1 ms
+        rule_bytes += here * 4.0 * static_cast<double>(r->state.size()) + 16.0 * (ns + nt) + 256.0 * ns;
     const double dmax = pr.delay.max_value();
     max_delay_steps = std::max(max_delay_steps, std::isfinite(dmax) ? dmax / net.run.dt : 4.0 * pr.delay.nominal() / net.run.dt);
   }
@@ -58,7 +65,7 @@ memory_estimate estimate_memory(const network& net) {
   }
   // During the build each synapse exists twice: as a generated record (16 bytes) and in CSR.
   const double per_synapse = static_cast<double>(synapse_table::bytes_per_synapse) + 16.0;
-  const double bytes = synapses * per_synapse + row_index_bytes + neurons_bytes + ring_cells * 8.0;  // one ring per population, whatever the thread count
+  const double bytes = synapses * per_synapse + rule_bytes + row_index_bytes + neurons_bytes + ring_cells * 8.0;  // one ring per population, whatever the thread count
   e.synapses = static_cast<std::uint64_t>(synapses);
   e.bytes = bytes > 1.8e19 ? ~0ULL : static_cast<std::uint64_t>(bytes);
   e.available = available_bytes();

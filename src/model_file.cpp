@@ -229,6 +229,7 @@ network parse_model_text(const std::string& text, const std::string& source, con
         json_object po(*pl, o.path("plasticity"), source);
         plasticity_spec spec;
         spec.rule = po.string("rule");
+        spec.parameter_set = po.string("set", "");
         spec.params = parse_number_map(po, "params");
         po.finish();
         pr.plasticity = spec;

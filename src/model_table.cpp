@@ -3,6 +3,7 @@
 
 #include "engram/models.hpp"
 #include "model_params.hpp"
+#include "models/plasticity/registry.hpp"
 #include "models/registry.hpp"
 
 namespace engram {
@@ -51,6 +52,59 @@ std::pair<std::string, std::string> check_neuron_params(const neuron_model_info&
     param_check c;
     M::check(p, c);
     return std::pair<std::string, std::string>{c.field, c.message};
+  });
+}
+
+namespace {
+template <class... Rs>
+std::vector<plasticity_rule_info> make_rule_table(type_list<Rs...>) {
+  std::vector<plasticity_rule_info> t;
+  int index = 0;
+  auto add = [&]<class R>() {
+    plasticity_rule_info r;
+    r.name = R::name;
+    r.index = index++;
+    const typename R::params defaults{};
+    for (const auto& f : R::param_table) r.params.push_back({f.name, f.unit, defaults.*(f.member)});
+    for (const auto& s : R::state_table) r.state.push_back({s.name, s.unit, 0.0});
+    r.parameter_sets = R::parameter_set_names;
+    t.push_back(std::move(r));
+  };
+  (add.template operator()<Rs>(), ...);
+  return t;
+}
+}  // namespace
+
+const std::vector<plasticity_rule_info>& plasticity_rules_info() {
+  static const std::vector<plasticity_rule_info> table = make_rule_table(plasticity_rules{});
+  return table;
+}
+
+const plasticity_rule_info* find_plasticity_rule(std::string_view name) {
+  for (const auto& r : plasticity_rules_info())
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::string known_rule_names() {
+  std::string s;
+  for (const auto& r : plasticity_rules_info()) s += (s.empty() ? "" : ", ") + r.name;
+  return s;
+}
+
+std::pair<std::string, std::string> check_plasticity_params(const plasticity_rule_info& r, const std::string& set,
+                                                            const std::map<std::string, double>& overrides, double dt) {
+  return dispatch_rule(r.index, [&]<class R>() {
+    typename R::params p;
+    if (!make_rule_params<R>(set, overrides, p))
+      return std::pair<std::string, std::string>{"set", fmt::format("unknown parameter set \"{}\" (known: {})", set, R::parameter_set_names)};
+    param_check c;
+    R::check(p, dt, c);
+    if (c.ok()) return std::pair<std::string, std::string>{};
+    double value = 0.0;
+    for (const auto& f : R::param_table)
+      if (c.field == f.name) value = p.*(f.member);
+    return std::pair<std::string, std::string>{"params." + c.field, fmt::format("{} {} (value {})", c.field, c.message, value)};
   });
 }
 

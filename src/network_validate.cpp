@@ -98,6 +98,22 @@ struct checker {
   }
 };
 
+void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt) {
+  const plasticity_rule_info* r = find_plasticity_rule(pl.rule);
+  if (!r) c.fail(path + ".rule", fmt::format("unknown plasticity rule \"{}\" (known: {})", pl.rule, known_rule_names()));
+  for (const auto& [k, v] : pl.params) {
+    bool known = false;
+    std::string list;
+    for (const auto& f : r->params) {
+      known = known || f.name == k;
+      list += (list.empty() ? "" : ", ") + f.name;
+    }
+    c.require(known, fmt::format("{}.params.{}", path, k), fmt::format("unknown parameter \"{}\" of rule {} (known: {})", k, r->name, list));
+  }
+  const auto [field, msg] = check_plasticity_params(*r, pl.parameter_set, pl.params, dt);
+  if (!field.empty()) c.fail(fmt::format("{}.{}", path, field), msg);
+}
+
 }  // namespace
 
 void validate(const network& net) {
@@ -222,9 +238,7 @@ void validate(const network& net) {
                 fmt::format("delay {} ms is shorter than dt = {} ms (for normal/lognormal delays set \"low\" >= dt)",
                             pr.delay.min_value(), dt));
     }
-    if (pr.plasticity)
-      c.fail(path + ".plasticity.rule",
-             fmt::format("unknown plasticity rule \"{}\" (this version has no plasticity rules yet; remove the block)", pr.plasticity->rule));
+    if (pr.plasticity) check_plasticity(c, *pr.plasticity, path + ".plasticity", dt);
   }
 
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {

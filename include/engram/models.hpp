@@ -34,4 +34,20 @@ std::string known_model_names();
 std::pair<std::string, std::string> check_neuron_params(const neuron_model_info& m,
                                                         const std::map<std::string, double>& overrides);
 
+struct plasticity_rule_info {
+  std::string name;
+  int index = -1;  // position in models/plasticity/registry.hpp
+  std::vector<model_field> params;  // with defaults
+  std::vector<model_field> state;   // per-synapse state variables
+  std::string parameter_sets;       // names of published sets, comma separated ("" if none)
+};
+
+const std::vector<plasticity_rule_info>& plasticity_rules_info();
+const plasticity_rule_info* find_plasticity_rule(std::string_view name);
+std::string known_rule_names();
+// Checks a rule's parameter set name and overrides (dt in ms); returns (field, message) of the
+// first violation, or empty strings. Field is "set" for an unknown parameter set.
+std::pair<std::string, std::string> check_plasticity_params(const plasticity_rule_info& r, const std::string& set,
+                                                            const std::map<std::string, double>& overrides, double dt);
+
 }  // namespace engram

@@ -42,8 +42,9 @@ struct connector {
 };
 
 struct plasticity_spec {
-  std::string rule;
-  std::map<std::string, double> params;
+  std::string rule;           // a rule of models/plasticity/registry.hpp
+  std::string parameter_set;  // a published set of the rule ("" = the rule's defaults)
+  std::map<std::string, double> params;  // overrides, applied on top of the set
 };
 
 struct projection {

@@ -55,7 +55,11 @@ class simulation {
   virtual std::uint64_t bytes_per_synapse() const = 0;
   // A copy of one state variable of a population (all neurons).
   virtual std::vector<float> state_variable(int population, const std::string& variable) = 0;
-  // The CSR arrays of a projection (for tests and snapshots).
+  // A copy of one per-synapse state variable of a plastic projection's rule (CSR order);
+  // throws invalid_model if the projection has no such variable.
+  virtual std::vector<float> synapse_variable(int projection, const std::string& variable) = 0;
+  // The CSR arrays of a projection (for tests and snapshots); `weight` holds the weights
+  // spikes deliver now (for a plastic projection, the rule's efficacies).
   virtual void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                         std::vector<float>& weight, std::vector<std::uint16_t>& delay) = 0;
   // The dynamic state as named byte blocks, and back (checkpoint.hpp writes and checks the

@@ -1,0 +1,46 @@
+#pragma once
+// What every plasticity rule header provides (graupner_brunel.hpp is the commented example):
+//   name; params (double, units in comments), param_table, parameter_set(name, params&) and
+//   parameter_set_names; check(params, dt, param_check&); derived (computed once per dt on the
+//   host) and derive(); per-presynaptic-neuron pre_state, per-postsynaptic-neuron post_state
+//   and per-synapse state (only `real` fields; state_table names the synapse fields);
+//   initial(params, u) with u uniform in (0, 1); and the ENGRAM_HOST_DEVICE functions
+//     update_pre(pre_state&, derived, bool arrived)   presynaptic spike reaches the rule
+//                                                      (delay_steps(derived) after emission)
+//     update_post(post_state&, derived, bool fired)
+//     post_bound(post_state) -> real                   reduced (max) over the target population
+//     row_quiet(pre_state, real max_bound, derived, t) no synapse of the row changes at step t
+//     synapse_step(state&, derived, pre_state, post_state, t, synapse_noise)
+//     efficacy(real w, state, derived) -> real         the weight a spike delivers
+#include <cstdint>
+
+#include "engram/config.hpp"
+#include "models/rng.hpp"
+
+namespace engram::plasticity {
+
+// Noise of one synapse at one step, drawn only when a rule asks for it: keyed by (seed,
+// projection, synapse, step), so it does not depend on threads or backend. gauss() returns
+// a standardised sum of the four uniforms of one Philox block: mean 0, variance 1, bounded
+// by +-3.46. For the Euler-Maruyama increments of the rules (many small steps) only the first
+// two moments matter (weak order 1), and this costs a tenth of an exact normal quantile,
+// which dominated the step of stochastic rules.
+struct synapse_noise {
+  std::uint64_t seed;
+  std::uint32_t projection;
+  std::uint64_t synapse;
+  std::uint64_t step;
+  ENGRAM_HOST_DEVICE real gauss() const {
+    const auto hi = static_cast<std::uint32_t>((synapse >> 32) | ((step >> 32) << 16));
+    rng::philox gen;
+    const rng::philox::ctr_type c = {{(static_cast<std::uint32_t>(rng::domain::plasticity_noise) << 24) | (projection & 0xffffffu),
+                                      static_cast<std::uint32_t>(synapse), static_cast<std::uint32_t>(step), hi}};
+    const rng::philox::ctr_type r = gen(c, rng::make_key(seed));
+    constexpr float scale = 1.0f / 16777216.0f;  // 24-bit uniforms are exact floats
+    const float sum = (static_cast<float>(r.v[0] >> 8) + static_cast<float>(r.v[1] >> 8)) * scale +
+                      (static_cast<float>(r.v[2] >> 8) + static_cast<float>(r.v[3] >> 8)) * scale;
+    return (sum - 2.0f + 2.0f * scale) * 1.7320508f;  // +2 scale: mid-points, mean exactly 0
+  }
+};
+
+}  // namespace engram::plasticity

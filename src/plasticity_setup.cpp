@@ -1,0 +1,68 @@
+#include "plasticity_setup.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engram/models.hpp"
+#include "model_params.hpp"
+#include "models/neurons/neuron_common.hpp"
+#include "models/plasticity/registry.hpp"
+
+namespace engram {
+
+plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses) {
+  plasticity_setup ps;
+  const auto& pr = net.projections[projection];
+  if (!pr.plasticity) return ps;
+  for (const auto& r : plasticity_rules_info())
+    if (r.name == pr.plasticity->rule) ps.rule = r.index;
+  dispatch_rule(ps.rule, [&]<class R>() {
+    typename R::params p;
+    make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);  // validated
+    const typename R::derived d = R::derive(p, net.run.dt);
+    ps.derived.resize(sizeof d);
+    std::memcpy(ps.derived.data(), &d, sizeof d);
+    ps.delay_steps = R::delay_steps(d);
+    ps.n_state = static_cast<int>(sizeof(typename R::state) / sizeof(real));
+    ps.n_pre = static_cast<int>(sizeof(typename R::pre_state) / sizeof(real));
+    ps.n_post = static_cast<int>(sizeof(typename R::post_state) / sizeof(real));
+    ps.state.resize(static_cast<std::uint64_t>(ps.n_state) * synapses);
+    const std::uint64_t seed = net.run.seed;
+    const auto object = static_cast<std::uint32_t>(projection);
+#pragma omp parallel for schedule(static)
+    for (std::uint64_t s = 0; s < synapses; ++s) {
+      double u0 = 0.0, u1 = 0.0;
+      rng::uniform_pair(seed, rng::domain::plasticity_initial, object, static_cast<std::uint32_t>(s),
+                        static_cast<std::uint32_t>(s >> 32), 0u, u0, u1);
+      store_state(ps.state.data(), synapses, s, R::initial(p, u0));
+    }
+  });
+  return ps;
+}
+
+std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<float>& weights, const std::vector<real>& state) {
+  if (setup.rule < 0) return weights;
+  std::vector<float> w(weights.size());
+  dispatch_rule(setup.rule, [&]<class R>() {
+    typename R::derived d;
+    std::memcpy(&d, setup.derived.data(), sizeof d);
+    for (std::uint64_t s = 0; s < w.size(); ++s)
+      w[s] = R::efficacy(weights[s], load_state<typename R::state>(state.data(), w.size(), s), d);
+  });
+  return w;
+}
+
+std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<plasticity_setup>& rules) {
+  std::vector<std::uint64_t> len(net.populations.size(), 0);
+  for (std::size_t j = 0; j < rules.size(); ++j) {
+    if (rules[j].rule < 0) continue;
+    const auto& pr = net.projections[j];
+    auto& src = len[static_cast<std::size_t>(net.population_index(pr.source))];
+    auto& tgt = len[static_cast<std::size_t>(net.population_index(pr.target))];
+    src = std::max<std::uint64_t>(src, rules[j].delay_steps + 1);
+    tgt = std::max<std::uint64_t>(tgt, 1);
+  }
+  return len;
+}
+
+}  // namespace engram
