@@ -554,6 +554,10 @@ class cuda_simulation final : public simulation {
         if (at != done) continue;
         ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
         const auto j = static_cast<std::size_t>(r.projection);
+        if (r.var_index >= 0) {
+          snapshot_weights(tables_[j], synapse_variable(r.projection, r.variable), r);
+          continue;
+        }
         std::vector<float> w;
         projs_[j].weight.download(w, tables_[j].size());
         snapshot_weights(tables_[j], efficacies_now(j, w), r);

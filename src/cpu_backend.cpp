@@ -456,7 +456,10 @@ class cpu_simulation final : public simulation {
   void take_weight_snapshots(std::uint64_t done) {
     for (auto& r : rec_.weight_recorders)
       for (auto at : r.at_step)
-        if (at == done) snapshot_weights(tables_[static_cast<std::size_t>(r.projection)], efficacies(static_cast<std::size_t>(r.projection)), r);
+        if (at == done) {
+          const auto j = static_cast<std::size_t>(r.projection);
+          snapshot_weights(tables_[j], r.var_index < 0 ? efficacies(j) : synapse_variable(r.projection, r.variable), r);
+        }
   }
 
   const network& net_;

@@ -287,6 +287,7 @@ network parse_model_text(const std::string& text, const std::string& source, con
       r.type = recorder::kind::weights;
       r.projection = o.string("projection");
       r.times = o.numbers("times");
+      r.variable = o.string("variable", "weight");
     } else {
       o.fail("type", fmt::format("unknown recorder \"{}\" (known: spikes, state, rate, weights)", type));
     }

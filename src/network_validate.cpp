@@ -276,7 +276,20 @@ void validate(const network& net) {
     const auto& r = net.recorders[i];
     const std::string path = fmt::format("recorders[{}]", i);
     if (r.type == recorder::kind::weights) {
-      c.require(net.projection_index(r.projection) >= 0, path + ".projection", fmt::format("no projection named \"{}\"", r.projection));
+      const int j = net.projection_index(r.projection);
+      c.require(j >= 0, path + ".projection", fmt::format("no projection named \"{}\"", r.projection));
+      if (r.variable != "weight") {
+        const auto& pl = net.projections[static_cast<std::size_t>(j)].plasticity;
+        const plasticity_rule_info* rule = pl ? find_plasticity_rule(pl->rule) : nullptr;
+        std::string known = "weight";
+        bool found = false;
+        if (rule)
+          for (const auto& f : rule->state) {
+            known += ", " + f.name;
+            found = found || f.name == r.variable;
+          }
+        c.require(found, path + ".variable", fmt::format("projection \"{}\" has no synapse variable \"{}\" (known: {})", r.projection, r.variable, known));
+      }
       for (std::size_t k = 0; k < r.times.size(); ++k) {
         c.require(r.times[k] >= 0 && r.times[k] <= net.run.duration + 1e-9, fmt::format("{}.times[{}]", path, k),
                   fmt::format("time {} ms is outside the run [0, {}]", r.times[k], net.run.duration));

@@ -84,10 +84,12 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   for (const auto& r : rec.weight_recorders) {
     const std::string pn = net.projections[static_cast<std::size_t>(r.projection)].name;
     const std::uint64_t n_syn = r.pre.size();
-    w.put(fmt::format("weights_{}.npy", pn), r.values, {r.times.size(), n_syn}, "weights (snapshots x synapses, CSR order)");
-    w.put(fmt::format("weights_{}_pre.npy", pn), r.pre, {}, "presynaptic neuron of each synapse");
-    w.put(fmt::format("weights_{}_post.npy", pn), r.post, {}, "postsynaptic neuron of each synapse");
-    w.put(fmt::format("weights_{}_times.npy", pn), r.times, {}, "snapshot times (ms)");
+    const std::string base = (r.var_index < 0 ? "weights" : r.variable) + "_" + pn;  // weights_P or rho_P
+    w.put(base + ".npy", r.values, {r.times.size(), n_syn},
+          r.var_index < 0 ? "weights (snapshots x synapses, CSR order)" : r.variable + " (snapshots x synapses, CSR order)");
+    w.put(base + "_pre.npy", r.pre, {}, "presynaptic neuron of each synapse");
+    w.put(base + "_post.npy", r.post, {}, "postsynaptic neuron of each synapse");
+    w.put(base + "_times.npy", r.times, {}, "snapshot times (ms)");
   }
 
   json manifest;

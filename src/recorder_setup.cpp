@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "backend_setup.hpp"
 #include "engram/models.hpp"
 
 namespace engram {
@@ -49,6 +50,8 @@ recording setup_recording(const network& net) {
       case recorder::kind::weights: {
         recording::weights s;
         s.projection = net.projection_index(r.projection);
+        s.variable = r.variable;
+        if (r.variable != "weight") s.var_index = synapse_state_index(net, s.projection, r.variable);
         for (double t : r.times) {
           s.at_step.push_back(steps_of(t));
           s.times.push_back(t);

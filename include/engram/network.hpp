@@ -84,6 +84,7 @@ struct recorder {
   double interval = 0.0;  // state, ms (0: every step)
   double bin = 1.0;       // rate, ms
   std::vector<double> times;  // weights, ms
+  std::string variable = "weight";  // weights: "weight" or a synapse variable of the projection's rule
 };
 
 struct network {

@@ -30,6 +30,8 @@ struct recording {
   };
   struct weights {
     int projection = -1;
+    std::string variable = "weight";  // or a synapse variable of the projection's rule
+    int var_index = -1;               // its index in the rule's state; -1: the weight (efficacy)
     std::vector<std::uint64_t> at_step;  // snapshot taken when `at_step` steps are done
     std::vector<double> times;           // ms
     std::vector<float> values;           // snapshots x synapses, CSR order

@@ -94,3 +94,30 @@ TEST(Checkpoint, CorruptOrForeignCheckpointsAreRefused) {
   }
   EXPECT_THROW(restore_checkpoint(*again, net, testing::TempDir() + "/nonexistent.bin"), io_error);
 }
+
+// Plastic state (rule state, traces, spike history) survives a checkpoint: the plastic COBA
+// network's rho after 2T equals that after T + checkpoint + restore + T, bit for bit.
+TEST(Checkpoint, PlasticStateRoundTrips) {
+  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/gpu/data/coba_plastic_1000_80.json");
+  net.run.duration = 200.0;
+  const int j = net.projection_index("EE");
+  const std::uint64_t half = net.steps() / 2 + 37;  // mid-way through the spike history and drift cycle
+  auto whole = make_cpu(net);
+  whole->advance(net.steps());
+  const std::string path = testing::TempDir() + "/engram_ckpt_plastic.bin";
+  {
+    auto first = make_cpu(net);
+    first->advance(half);
+    save_checkpoint(*first, net, path);
+  }
+  auto second = make_cpu(net);
+  restore_checkpoint(*second, net, path);
+  second->advance(net.steps() - half);
+  const auto a = whole->synapse_variable(j, "rho");
+  const auto b = second->synapse_variable(j, "rho");
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+  EXPECT_EQ(whole->results().spike_count, second->results().spike_count);
+  const auto start = make_cpu(net)->synapse_variable(j, "rho");
+  EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "rho must have changed";
+}
