@@ -6,6 +6,7 @@
 
 #include "models/neurons/adex_cond_exp.hpp"
 #include "models/neurons/lif_cond_exp.hpp"
+#include "models/neurons/lif_cond_nmda.hpp"
 #include "models/neurons/lif_curr_exp.hpp"
 #include "models/neurons/lif_delta.hpp"
 
@@ -17,7 +18,7 @@ struct type_list {
 };
 
 using neuron_models = type_list<neurons::lif_delta, neurons::lif_curr_exp, neurons::lif_cond_exp,
-                                neurons::adex_cond_exp>;
+                                neurons::adex_cond_exp, neurons::lif_cond_nmda>;
 
 // Calls f.template operator()<Model>() for the model with the given index in neuron_models.
 template <class F, class... Ms>

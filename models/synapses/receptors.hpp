@@ -30,4 +30,28 @@ inline double dual_exp_norm(double tau_r, double tau_d) {
   return 1.0 / (math::exp(-tp / tau_d) - math::exp(-tp / tau_r));
 }
 
+// A dual-exponential conductance as a linear pair (g, h): dg/dt = -g/tau_d + h,
+// dh/dt = -h/tau_r. A spike of weight w sets h += w N (tau_d - tau_r)/(tau_d tau_r), which
+// gives g(t) = w N (exp(-t/tau_d) - exp(-t/tau_r)): peak w at t_peak. Exact propagators
+// over a step of dt, computed once on the host.
+struct dual_exp_propagator {
+  float P_d, P_r;  // exp(-dt/tau_d), exp(-dt/tau_r)
+  float coupling;  // g gained per unit h over one step: tau_d tau_r/(tau_d - tau_r) (P_d - P_r)
+  float jump;      // h per unit weight: N (tau_d - tau_r)/(tau_d tau_r)
+};
+inline dual_exp_propagator make_dual_exp(double tau_r, double tau_d, double dt) {
+  const double pd = math::exp(-dt / tau_d), pr = math::exp(-dt / tau_r);
+  dual_exp_propagator p{};
+  p.P_d = static_cast<float>(pd);
+  p.P_r = static_cast<float>(pr);
+  p.coupling = static_cast<float>(tau_d * tau_r / (tau_d - tau_r) * (pd - pr));
+  p.jump = static_cast<float>(dual_exp_norm(tau_r, tau_d) * (tau_d - tau_r) / (tau_d * tau_r));
+  return p;
+}
+// One step: propagate (g, h) exactly, then add this step's input w (weight units).
+ENGRAM_HOST_DEVICE inline void dual_exp_step(float& g, float& h, const dual_exp_propagator& p, float w) {
+  g = g * p.P_d + h * p.coupling;
+  h = h * p.P_r + w * p.jump;
+}
+
 }  // namespace engram::receptors

@@ -228,3 +228,79 @@ TEST(NeuronAnalytic, RefractoryPeriodClampsAndDiscards) {
   n.step({5.0f});
   EXPECT_NEAR(n.s.v, 10.0 * std::exp(-0.1 / 20) + 5.0, 1e-5);
 }
+
+// P-UNIT-2 (science dossier protocols.md; M2): a dual-exponential conductance with
+// tau_r = 2 ms, tau_d = 100 ms and w = 1 nS peaks at 1 nS at t_peak = 7.983720 ms, and its
+// integral is w N (tau_d - tau_r). Tolerance 1e-4 (float32), from the dossier. The NMDA
+// receptor of lif_cond_nmda is that conductance (before the Mg2+ block); GABA_B uses the same
+// propagator with 60/200 ms.
+TEST(NeuronAnalytic, P_UNIT_2_DualExponentialNmdaConductance) {
+  const double dt = 0.01;
+  lif_cond_nmda::params p;
+  p.V_th = 1000;  // no spikes
+  single_neuron<lif_cond_nmda> n(p, dt);
+  n.step({0.f, 1.0f, 0.f, 0.f});  // arrives at the end of step 0: t = 0
+  double peak = 0, t_peak = 0;
+  for (int k = 1; k <= 3000; ++k) {
+    n.step();
+    const double g = n.s.g_NMDA;
+    if (g > peak) peak = g, t_peak = k * dt;
+  }
+  // The integral at dt = 0.1 ms: float propagators carry a relative error of ~3e-8 per step,
+  // which over the 2e5 steps of 2 s at dt = 0.01 ms would exceed the tolerance by itself.
+  single_neuron<lif_cond_nmda> q(p, 0.1);
+  q.step({0.f, 1.0f, 0.f, 0.f});
+  double integral = 0;
+  for (int k = 1; k <= 20000; ++k) {  // 2 s: the tail beyond is < 1e-8 of the integral
+    q.step();
+    integral += q.s.g_NMDA * 0.1;
+  }
+  const double tr = 2.0, td = 100.0;
+  const double tp = td * tr * std::log(td / tr) / (td - tr);
+  EXPECT_NEAR(tp, 7.983720, 1e-6);
+  const double N = 1.0 / (std::exp(-tp / td) - std::exp(-tp / tr));
+  EXPECT_NEAR(peak, 1.0, 1e-4);
+  EXPECT_NEAR(t_peak, tp, dt / 2 + 1e-9);
+  EXPECT_NEAR(integral / (N * (td - tr)), 1.0, 1e-4);
+  // The closed form at every step of the first 50 ms (exact propagators).
+  single_neuron<lif_cond_nmda> m(p, 0.1);
+  m.step({0.f, 2.5f, 0.f, 1.5f});
+  for (int k = 1; k <= 500; ++k) {
+    m.step();
+    const double t = k * 0.1;
+    const double tp_b = 200.0 * 60.0 * std::log(200.0 / 60.0) / 140.0;
+    const double N_b = 1.0 / (std::exp(-tp_b / 200.0) - std::exp(-tp_b / 60.0));
+    ASSERT_NEAR(m.s.g_NMDA, 2.5 * N * (std::exp(-t / td) - std::exp(-t / tr)), 2.5e-4) << t;
+    ASSERT_NEAR(m.s.g_GABA_B, 1.5 * N_b * (std::exp(-t / 200.0) - std::exp(-t / 60.0)), 1.5e-4) << t;
+  }
+}
+
+// The Mg2+ block inside the membrane equation (M2, Jahr & Stevens 1990): with a constant NMDA
+// conductance the membrane settles where the leak and the blocked NMDA current balance,
+// g_L (V - E_L) + (1 - block) B(V) g (V - E_NMDA) = 0, solved here by bisection in double.
+// [Mg2+] = 0 removes the block; NMDA_block = 1 (AP5) removes the current entirely.
+TEST(NeuronAnalytic, NmdaMagnesiumBlockSetsTheSteadyState) {
+  struct variant {
+    double mg, block;
+  } cases[] = {{1.0, 0.0}, {2.0, 0.0}, {0.0, 0.0}, {1.0, 0.5}, {1.0, 1.0}};
+  for (const auto& c : cases) {
+    lif_cond_nmda::params p;
+    p.V_th = 1000;
+    p.tau_NMDA_rise = 1e-3;  // the conductance jumps to its weight at once ...
+    p.tau_NMDA_decay = 1e12; // ... and stays there
+    p.Mg = c.mg;
+    p.NMDA_block = c.block;
+    single_neuron<lif_cond_nmda> n(p, 0.1);
+    const double g = 5.0;  // nS
+    n.step({0.f, static_cast<float>(g), 0.f, 0.f});
+    for (int k = 0; k < 20000; ++k) n.step();  // 2 s >> tau_m
+    auto current = [&](double v) {
+      const double b = 1.0 / (1.0 + std::exp(-0.062 * v) * c.mg / 3.57);
+      return 10.0 * (v + 65.0) + (1 - c.block) * b * g * v;
+    };
+    double lo = -65.0, hi = 0.0;
+    for (int i = 0; i < 100; ++i) (current(0.5 * (lo + hi)) > 0 ? hi : lo) = 0.5 * (lo + hi);
+    EXPECT_NEAR(n.s.v, 0.5 * (lo + hi), 2e-3) << "Mg " << c.mg << " mM, block " << c.block;
+    if (c.block == 1.0) EXPECT_EQ(n.s.v, -65.0f) << "a full block leaves V at rest";
+  }
+}
