@@ -64,7 +64,7 @@ struct pop_desc {
   alignas(16) unsigned char derived[max_derived_bytes];
 };
 
-constexpr int max_rule_derived_bytes = 64;
+constexpr int max_rule_derived_bytes = 160;
 
 struct proj_desc {
   int source = 0;
@@ -305,11 +305,12 @@ struct device_engine {
           R::update_pre(x, d, arrived && arrived[i]);
           store_state(pj.rule_pre, src.n, i, x);
         }
-        const std::uint8_t* fired = tgt.hist + (t % tgt.hist_len) * tgt.n;
+        const std::uint64_t post_delay = R::post_delay_steps(d);
+        const std::uint8_t* fired = t >= post_delay ? tgt.hist + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
         if (tid == 0) pj.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
         for (std::uint64_t i = tid; i < tgt.n; i += threads) {
           auto y = load_state<typename R::post_state>(pj.rule_post, tgt.n, i);
-          R::update_post(y, d, fired[i] != 0);
+          R::update_post_neuron(y, d, fired && fired[i] != 0, tgt.soa[i]);  // soa[i]: v
           store_state(pj.rule_post, tgt.n, i, y);
           const real b = R::post_bound(y);
           if (b > real(0)) atomicMax(&pj.post_bound[parity], __float_as_uint(b));

@@ -422,11 +422,13 @@ class cpu_simulation final : public simulation {
       R::update_pre(x, d, arrived && arrived[i]);
       store_state(pl.pre.data(), src.n, i, x);
     }
-    const std::uint8_t* fired = tgt.hist.data() + (t % tgt.hist_len) * tgt.n;
+    const std::uint64_t post_delay = R::post_delay_steps(d);
+    const std::uint8_t* fired = t >= post_delay ? tgt.hist.data() + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
+    const real* v = tgt.soa.data();  // state variable 0 is the membrane potential of every model
     real bound = 0;
     for (std::uint64_t i = 0; i < tgt.n; ++i) {
       auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, i);
-      R::update_post(y, d, fired[i] != 0);
+      R::update_post_neuron(y, d, fired && fired[i] != 0, v[i]);
       store_state(pl.post.data(), tgt.n, i, y);
       bound = std::max(bound, R::post_bound(y));
     }

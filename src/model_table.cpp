@@ -21,6 +21,7 @@ std::vector<neuron_model_info> make_table(type_list<Ms...>) {
     const typename M::params defaults{};
     for (const auto& f : M::param_table) m.params.push_back({f.name, f.unit, defaults.*(f.member)});
     for (const auto& s : M::state_table) m.state.push_back({s.name, s.unit, 0.0});
+    if constexpr (requires { M::voltage_relative_to_rest; }) m.voltage_relative_to_rest = M::voltage_relative_to_rest;
     t.push_back(std::move(m));
   };
   (add.template operator()<Ms>(), ...);
@@ -68,6 +69,8 @@ std::vector<plasticity_rule_info> make_rule_table(type_list<Rs...>) {
     for (const auto& f : R::param_table) r.params.push_back({f.name, f.unit, defaults.*(f.member)});
     for (const auto& s : R::state_table) r.state.push_back({s.name, s.unit, 0.0});
     r.parameter_sets = R::parameter_set_names;
+    r.reads_membrane_potential = R::reads_membrane_potential;
+    if constexpr (requires { R::D_defaults_to_synaptic_delay; }) r.delay_defaults_to_synaptic = R::D_defaults_to_synaptic_delay;
     t.push_back(std::move(r));
   };
   (add.template operator()<Rs>(), ...);

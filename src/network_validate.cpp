@@ -98,9 +98,14 @@ struct checker {
   }
 };
 
-void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt) {
+void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt,
+                      const neuron_model_info* target, const distribution& delay, bool file_delays) {
   const plasticity_rule_info* r = find_plasticity_rule(pl.rule);
   if (!r) c.fail(path + ".rule", fmt::format("unknown plasticity rule \"{}\" (known: {})", pl.rule, known_rule_names()));
+  if (r->reads_membrane_potential && target && target->voltage_relative_to_rest)
+    c.fail(path + ".rule", fmt::format("rule {} needs the absolute membrane potential of the target (NMDA calcium, Mg2+ block), "
+                                       "but model {} measures V from rest; use a conductance-based model such as lif_cond_nmda",
+                                       r->name, target->name));
   for (const auto& [k, v] : pl.params) {
     bool known = false;
     std::string list;
@@ -110,6 +115,11 @@ void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& 
     }
     c.require(known, fmt::format("{}.params.{}", path, k), fmt::format("unknown parameter \"{}\" of rule {} (known: {})", k, r->name, list));
   }
+  const auto d_it = pl.params.find("D");
+  if (r->delay_defaults_to_synaptic && (d_it == pl.params.end() || d_it->second < 0))
+    c.require(delay.type == distribution::kind::constant && !file_delays, path + ".params.D",
+              fmt::format("rule {} opens NMDA receptors when the spike arrives, which needs one delay for the whole "
+                          "projection; give the delay as a number or set params.D (ms)", r->name));
   const auto [field, msg] = check_plasticity_params(*r, pl.parameter_set, pl.params, dt);
   if (!field.empty()) c.fail(fmt::format("{}.{}", path, field), msg);
 }
@@ -238,7 +248,8 @@ void validate(const network& net) {
                 fmt::format("delay {} ms is shorter than dt = {} ms (for normal/lognormal delays set \"low\" >= dt)",
                             pr.delay.min_value(), dt));
     }
-    if (pr.plasticity) check_plasticity(c, *pr.plasticity, path + ".plasticity", dt);
+    if (pr.plasticity) check_plasticity(c, *pr.plasticity, path + ".plasticity", dt, c.model_of(net.population_index(pr.target)), pr.delay,
+                                       !pr.conn.delays.empty());
   }
 
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {
@@ -278,6 +289,11 @@ void validate(const network& net) {
     if (r.type == recorder::kind::weights) {
       const int j = net.projection_index(r.projection);
       c.require(j >= 0, path + ".projection", fmt::format("no projection named \"{}\"", r.projection));
+      for (std::size_t e = 0; e < i; ++e) {  // their files would have the same names
+        const auto& o = net.recorders[e];
+        c.require(!(o.type == recorder::kind::weights && o.projection == r.projection && o.variable == r.variable),
+                  path + ".variable", fmt::format("recorders[{}] already records {} of projection \"{}\" (merge their times)", e, r.variable, r.projection));
+      }
       if (r.variable != "weight") {
         const auto& pl = net.projections[static_cast<std::size_t>(j)].plasticity;
         const plasticity_rule_info* rule = pl ? find_plasticity_rule(pl->rule) : nullptr;

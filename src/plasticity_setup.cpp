@@ -19,10 +19,13 @@ plasticity_setup setup_plasticity(const network& net, std::size_t projection, st
   dispatch_rule(ps.rule, [&]<class R>() {
     typename R::params p;
     make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);  // validated
+    if constexpr (requires { R::D_defaults_to_synaptic_delay; })
+      if (p.D < 0) p.D = pr.delay.nominal();  // validated: a constant delay
     const typename R::derived d = R::derive(p, net.run.dt);
     ps.derived.resize(sizeof d);
     std::memcpy(ps.derived.data(), &d, sizeof d);
     ps.delay_steps = R::delay_steps(d);
+    ps.post_delay_steps = R::post_delay_steps(d);
     ps.n_state = static_cast<int>(sizeof(typename R::state) / sizeof(real));
     ps.n_pre = static_cast<int>(sizeof(typename R::pre_state) / sizeof(real));
     ps.n_post = static_cast<int>(sizeof(typename R::post_state) / sizeof(real));
@@ -60,7 +63,7 @@ std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::
     auto& src = len[static_cast<std::size_t>(net.population_index(pr.source))];
     auto& tgt = len[static_cast<std::size_t>(net.population_index(pr.target))];
     src = std::max<std::uint64_t>(src, rules[j].delay_steps + 1);
-    tgt = std::max<std::uint64_t>(tgt, 1);
+    tgt = std::max<std::uint64_t>(tgt, rules[j].post_delay_steps + 1);
   }
   return len;
 }

@@ -14,7 +14,8 @@ struct plasticity_setup {
   int rule = -1;  // index in plasticity_rules; -1: a static projection
   std::vector<char> derived;
   int n_state = 0, n_pre = 0, n_post = 0;  // real fields per synapse, presynaptic, postsynaptic neuron
-  std::uint32_t delay_steps = 0;  // presynaptic spikes reach the rule this many steps late
+  std::uint32_t delay_steps = 0;       // presynaptic spikes reach the rule this many steps late
+  std::uint32_t post_delay_steps = 0;  // postsynaptic spikes reach the rule this many steps late
   std::vector<real> state;        // n_state x synapses (structure of arrays)
 };
 plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses);

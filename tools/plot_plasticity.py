@@ -14,7 +14,7 @@ Writes, into --outdir (default docs/ of the repository):
                               (camkii_autophosphorylation = 0): mean rho and fraction above 0.5
 
 Each point is one `engram run` of a modified copy of
-models/protocols/P-STDP-2_graupner_brunel_DP.json (17 runs in all, about 1 min of wall time
+models/protocols/P-STDP-2_graupner_brunel_DP.json (17 runs in all, about 20 s of wall time
 on the CPU); the runs go to a temporary folder, deleted unless --keep. The measured numbers are
 printed on stdout. Needs only numpy and matplotlib. Units: ms, s, min.
 """

@@ -20,6 +20,7 @@ struct neuron_model_info {
   std::vector<model_field> ports;   // receptor names and weight units
   std::vector<model_field> params;  // with defaults
   std::vector<model_field> state;   // state variables
+  bool voltage_relative_to_rest = false;  // v is measured from rest (lif_delta), not absolute
 };
 
 inline constexpr const char* spike_source_array_model = "spike_source_array";
@@ -40,6 +41,8 @@ struct plasticity_rule_info {
   std::vector<model_field> params;  // with defaults
   std::vector<model_field> state;   // per-synapse state variables
   std::string parameter_sets;       // names of published sets, comma separated ("" if none)
+  bool reads_membrane_potential = false;  // needs the target's absolute membrane potential
+  bool delay_defaults_to_synaptic = false;  // params.D < 0 means the projection's (constant) delay
 };
 
 const std::vector<plasticity_rule_info>& plasticity_rules_info();

@@ -15,6 +15,9 @@ struct lif_delta {
   static constexpr const char* name = "lif_delta";
   static constexpr named_unit ports[] = {{"delta", "mV"}};
   static constexpr int n_ports = 1;
+  // Brunel's V is measured from rest (E_L = 0): rules that need an absolute membrane
+  // potential (NMDA calcium) refuse this model.
+  static constexpr bool voltage_relative_to_rest = true;
 
   struct params {
     double tau_m = 20.0;    // ms, membrane time constant

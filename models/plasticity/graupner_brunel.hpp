@@ -176,6 +176,11 @@ struct graupner_brunel {
   }
 
   ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delay_steps; }
+  static constexpr bool reads_membrane_potential = false;
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived&) { return 0; }
+  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
+    update_post(s, d, fired);
+  }
   ENGRAM_HOST_DEVICE static real post_bound(const post_state& s) { return s.y; }
   ENGRAM_HOST_DEVICE static bool drift_due(const derived& d, std::uint64_t t) { return (t + 1) % d.drift_every == 0; }
   ENGRAM_HOST_DEVICE static bool row_quiet(const pre_state& pre, real max_post_y, const derived& d, std::uint64_t t) {

@@ -6,11 +6,12 @@
 #include <utility>
 
 #include "models/plasticity/graupner_brunel.hpp"
+#include "models/plasticity/shouval.hpp"
 #include "models/registry.hpp"
 
 namespace engram {
 
-using plasticity_rules = type_list<plasticity::graupner_brunel>;
+using plasticity_rules = type_list<plasticity::graupner_brunel, plasticity::shouval>;
 
 // Calls f.template operator()<Rule>() for the rule with the given index in plasticity_rules.
 template <class F, class... Rs>

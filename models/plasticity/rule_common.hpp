@@ -7,7 +7,10 @@
 //   initial(params, u) with u uniform in (0, 1); and the ENGRAM_HOST_DEVICE functions
 //     update_pre(pre_state&, derived, bool arrived)   presynaptic spike reaches the rule
 //                                                      (delay_steps(derived) after emission)
-//     update_post(post_state&, derived, bool fired)
+//     update_post_neuron(post_state&, derived, bool fired, real v)
+//                                                      postsynaptic spike of post_delay_steps(derived)
+//                                                      ago; v = membrane potential now (mV; read
+//                                                      only by rules with reads_membrane_potential)
 //     post_bound(post_state) -> real                   reduced (max) over the target population
 //     row_quiet(pre_state, real max_bound, derived, t) no synapse of the row changes at step t
 //     synapse_step(state&, derived, pre_state, post_state, t, synapse_noise)

@@ -34,6 +34,7 @@
 // plain float sum would round away, so W would never relax back to 0.25.
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "models/math.hpp"
 #include "models/neurons/neuron_common.hpp"
@@ -77,6 +78,8 @@ struct shouval {
     double nmda_block = 0.0;       // fraction of NMDA receptors blocked (AP5, P-CTRL-1), 0..1
     double nmda_saturating = 1.0;  // 1: saturating occupancy (default), 0: linear
     double theta_Q = 0.35;         // µM, threshold of the excess-calcium read-out Q (M4.3)
+    double D = -1.0;               // ms, NMDA receptors open D after the presynaptic spike;
+                                   // < 0: when the spike arrives (the projection's delay)
   };
   static constexpr param_field<params> param_table[] = {
       {"tau_Ca", "ms", &params::tau_Ca},         {"P0", "1", &params::P0},
@@ -94,7 +97,7 @@ struct shouval {
       {"lambda", "1", &params::lambda},          {"W_init", "1", &params::W_init},
       {"kappa_NMDA", "1", &params::kappa_NMDA},  {"nmda_block", "1", &params::nmda_block},
       {"nmda_saturating", "1", &params::nmda_saturating},
-      {"theta_Q", "uM", &params::theta_Q}};
+      {"theta_Q", "uM", &params::theta_Q},       {"D", "ms", &params::D}};
 
   static void check(const params& p, double dt, param_check& c) {
     const auto is_one = [](double x) { return std::fabs(x - 1.0) < 1e-9; };
@@ -148,7 +151,9 @@ struct shouval {
     int P3;
     real lambda;
     real theta_Q;                     // µM
+    real inv_W_init;                  // efficacy = weight W / W_init
     std::uint32_t bpap_delay_steps;
+    std::uint32_t pre_delay_steps;    // D
   };
 
   static derived derive(const params& p, double dt) {
@@ -181,6 +186,8 @@ struct shouval {
     d.lambda = static_cast<real>(p.lambda);
     d.theta_Q = static_cast<real>(p.theta_Q);
     d.bpap_delay_steps = static_cast<std::uint32_t>(to_steps(p.bpap_delay, dt));
+    d.inv_W_init = static_cast<real>(1.0 / p.W_init);
+    d.pre_delay_steps = static_cast<std::uint32_t>(to_steps(p.D > 0 ? p.D : 0.0, dt));
     return d;
   }
 
@@ -188,9 +195,13 @@ struct shouval {
   struct pre_state {
     real o_f, o_s;
   };
-  // Per postsynaptic neuron: BPAP at the spine, fast and slow parts (mV above V_rest).
+  // Per postsynaptic neuron: BPAP at the spine, fast and slow parts (mV above V_rest); in a
+  // network also this step's calcium drive per open NMDA fraction (µM/ms, from the neuron's
+  // membrane potential plus the BPAP) and whether a BPAP arrived this step (VDCC).
   struct post_state {
     real b_f, b_s;
+    real drive;
+    real arrived;
   };
   // Per synapse: calcium above rest, the weight and the weight's rounding residue.
   struct state {
@@ -201,6 +212,41 @@ struct shouval {
   static constexpr named_unit state_table[] = {{"ca", "uM"}, {"w", "1"}, {"w_lo", "1"}};
 
   static state initial(const params& p) { return {real(0), static_cast<real>(p.W_init), real(0)}; }
+  static state initial(const params& p, double) { return initial(p); }
+
+  // ---- the backend interface (rule_common.hpp) ----
+  static constexpr bool reads_membrane_potential = true;
+  static bool parameter_set(const std::string& set, params& p) {
+    if (set != "Shouval 2002") return false;
+    p = params{};
+    return true;
+  }
+  static constexpr const char* parameter_set_names = "Shouval 2002 (the defaults)";
+  // Presynaptic spikes open NMDA receptors D after emission (by default when they arrive,
+  // together with the AMPA current: D = the projection's delay); BPAPs arrive bpap_delay after
+  // the postsynaptic spike.
+  static constexpr bool D_defaults_to_synaptic_delay = true;
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.pre_delay_steps; }
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.bpap_delay_steps; }
+  // The dendritic voltage at the spine is the neuron's membrane potential v (mV, absolute) plus
+  // the BPAP; the NMDA calcium drive depends only on it, so it is computed once per neuron.
+  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool arrived, real v) {
+    update_post(s, d, arrived);
+    s.arrived = arrived ? real(1) : real(0);
+    s.drive = nmda_drive(v + bpap(s), d);
+  }
+  ENGRAM_HOST_DEVICE static real post_bound(const post_state&) { return real(0); }
+  ENGRAM_HOST_DEVICE static bool row_quiet(const pre_state&, real, const derived&, std::uint64_t) { return false; }
+  template <class Noise>
+  ENGRAM_HOST_DEVICE static void synapse_step(state& s, const derived& d, const pre_state& pre, const post_state& post,
+                                              std::uint64_t, const Noise&) {
+    if (post.arrived != real(0)) on_bpap(s, d);
+    calcium_step(s, d, pre, post.drive);
+    w_step(s, d, s.ca);
+  }
+  ENGRAM_HOST_DEVICE static real efficacy(real w, const state& s, const derived& d) {
+    return w * ((s.w + s.w_lo) * d.inv_W_init);
+  }
 
   // One step of the receptor occupancy: decay, then this step's presynaptic spike.
   ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool spike) {

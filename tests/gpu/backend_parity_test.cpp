@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engram/model_file.hpp"
+#include "engram/models.hpp"
 #include "engram/simulation.hpp"
 #include "kernels/math_probe.hpp"
 
@@ -20,7 +21,7 @@ struct parity_case {
 
 struct run_result {
   recording rec;
-  std::vector<std::vector<float>> rule_state;  // per plastic projection: its first synapse variable
+  std::vector<std::vector<float>> rule_state;  // every synapse variable of every plastic projection
 };
 
 run_result run_on(const network& net, backend_choice b) {
@@ -39,7 +40,9 @@ run_result run_on(const network& net, backend_choice b) {
   }
   run_result r{sim->results(), {}};
   for (std::size_t j = 0; j < net.projections.size(); ++j)
-    if (net.projections[j].plasticity) r.rule_state.push_back(sim->synapse_variable(static_cast<int>(j), "rho"));
+    if (net.projections[j].plasticity)
+      for (const auto& v : find_plasticity_rule(net.projections[j].plasticity->rule)->state)
+        r.rule_state.push_back(sim->synapse_variable(static_cast<int>(j), v.name));
   return r;
 }
 

@@ -1,0 +1,69 @@
+// Shouval, Bear & Cooper (2002) calcium rule run as a network protocol (science dossier
+// protocols.md P-LTD-1 frequency response, P-CTRL-1 NMDA block): 900 presynaptic pulses onto
+// one plastic synapse; the postsynaptic "dendrite" (lif_curr_exp, tau_m 50 ms, tau_syn 5 ms,
+// never firing) carries the protocol's 10 mV EPSP kernel through a static projection, so the
+// EPSP does not follow W, as in the dossier's computation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "engram/model_file.hpp"
+#include "engram/simulation.hpp"
+
+namespace engram {
+namespace {
+
+constexpr const char* protocol_file = ENGRAM_SOURCE_DIR "/models/protocols/P-LTD-1_shouval_frequency.json";
+
+// W at the end of 900 pulses at f_hz, relative to W0 = 0.25.
+double w_ratio(double f_hz, double nmda_block = 0.0) {
+  network net = load_model_file(protocol_file);
+  auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
+  pre.clear();
+  for (int k = 0; k < 900; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
+  net.run.duration = pre.back() + 100.0;
+  net.recorders.clear();
+  net.projections[static_cast<std::size_t>(net.projection_index("synapse"))].plasticity->params["nmda_block"] = nmda_block;
+  auto sim = make_simulation(net, {backend_choice::cpu, 1});
+  sim->advance(net.steps());
+  const auto w = sim->synapse_variable(net.projection_index("synapse"), "w");
+  return w.at(0) / 0.25;
+}
+
+// P-LTD-1 (Dudek & Bear 1992 frequency curve; dossier: on M3.1 + M4.1 with a 10 mV EPSP,
+// W/W0 = 0.511, 0.348, 3.83, 3.85 at 1, 3, 10, 50 Hz, LTD->LTP crossover 5.2 Hz). The dossier
+// asks for the signs at 1, 3 and 50 Hz and the crossover within +-10%; we also hold the LTD
+// depths (1 - W/W0) to 10% of the dossier's (acceptance margin, ours). About 25 s.
+TEST(Protocol, P_LTD_1_shouval_frequency_response) {
+  const double w1 = w_ratio(1.0), w3 = w_ratio(3.0), w50 = w_ratio(50.0);
+  std::printf("P-LTD-1 Shouval: W/W0 = %.4f (1 Hz, dossier 0.511), %.4f (3 Hz, 0.348), %.4f (50 Hz, 3.85)\n", w1, w3, w50);
+  EXPECT_LT(w1, 1.0);
+  EXPECT_LT(w3, 1.0);
+  EXPECT_GT(w50, 1.0);
+  EXPECT_NEAR(1.0 - w1, 1.0 - 0.511, 0.1 * (1.0 - 0.511));
+  EXPECT_NEAR(1.0 - w3, 1.0 - 0.348, 0.1 * (1.0 - 0.348));
+  double lo = 3.0, hi = 10.0;  // W/W0 < 1 at lo, > 1 at hi
+  for (int i = 0; i < 5; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (w_ratio(mid) < 1.0 ? lo : hi) = mid;
+  }
+  const double crossover = 0.5 * (lo + hi);
+  std::printf("P-LTD-1 Shouval: LTD->LTP crossover %.2f Hz (dossier 5.2 Hz), bracket [%.2f, %.2f]\n", crossover, lo, hi);
+  EXPECT_NEAR(crossover, 5.2, 0.52);
+}
+
+// P-CTRL-1 (Mulkey & Malenka 1992; Bi & Poo 1998: LTP and LTD need NMDA receptors): with the
+// NMDA receptors blocked (nmda_block = 1, AP5; C_VDCC = 0 by default) neither the 3 Hz LFS
+// nor the 50 Hz train changes W by more than 3% (dossier margin), although the EPSPs are
+// unchanged.
+TEST(Protocol, P_CTRL_1_nmda_block_abolishes_plasticity_shouval) {
+  const double lfs = w_ratio(3.0, 1.0), tetanus = w_ratio(50.0, 1.0);
+  std::printf("P-CTRL-1 Shouval, NMDA blocked: W/W0 = %.5f (3 Hz), %.5f (50 Hz)\n", lfs, tetanus);
+  EXPECT_NEAR(lfs, 1.0, 0.03);
+  EXPECT_NEAR(tetanus, 1.0, 0.03);
+}
+
+}  // namespace
+}  // namespace engram
