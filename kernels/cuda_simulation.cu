@@ -96,6 +96,7 @@ struct device_projection {
   plasticity_setup rule;  // rule.state holds the initial state only (the device copy is live)
   dev_array<real> rule_state, rule_pre, rule_post;
   dev_array<unsigned> post_bound;
+  dev_array<unsigned long long> post_sum;
 };
 
 struct device_probe {
@@ -336,6 +337,7 @@ class cuda_simulation final : public simulation {
       d.rule_pre.resize(static_cast<std::uint64_t>(d.rule.n_pre) * pops_[static_cast<std::size_t>(d.source)].n);
       d.rule_post.resize(static_cast<std::uint64_t>(d.rule.n_post) * pops_[static_cast<std::size_t>(d.target_pop)].n);
       d.post_bound.resize(2);
+      d.post_sum.resize(pops_[static_cast<std::size_t>(d.target_pop)].n);
     }
   }
 
@@ -440,6 +442,7 @@ class cuda_simulation final : public simulation {
       d.rule_pre = pj.rule_pre.get();
       d.rule_post = pj.rule_post.get();
       d.post_bound = pj.post_bound.get();
+      d.post_sum = pj.post_sum.get();
       std::memcpy(d.rule_derived, pj.rule.derived.data(), pj.rule.derived.size());
       jd.push_back(d);
       if (pj.rule.rule >= 0)  // one group per row in the plasticity phase

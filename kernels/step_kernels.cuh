@@ -84,6 +84,7 @@ struct proj_desc {
   real* rule_pre = nullptr;
   real* rule_post = nullptr;
   unsigned* post_bound = nullptr;  // [2]
+  unsigned long long* post_sum = nullptr;  // slow processes: per target neuron, fixed point
   alignas(16) unsigned char rule_derived[max_rule_derived_bytes];
 };
 
@@ -340,7 +341,42 @@ struct device_engine {
     }
     grid.sync();
   }
-  __device__ void slow_processes(std::uint64_t) {}
+  // Slow processes of rules that have them (same order as the CPU backend's slow_step): the
+  // per-neuron sum in fixed point with integer atomics, then per neuron, then per synapse.
+  __device__ void slow_processes(std::uint64_t t) {
+    if (a.n_plastic == 0) return;
+    const std::uint64_t tid = grid.thread_rank();
+    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      if (pj.rule < 0) continue;
+      with_rule(pj.rule, [&]<class R>() {
+        if constexpr (plasticity::has_slow_processes<R>) {
+          const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
+          const std::uint32_t every = R::slow_every(d);
+          if (every == 0 || (t + 1) % every != 0) return;
+          for (std::uint64_t i = tid; i < pj.n_target; i += threads) pj.post_sum[i] = 0;
+          grid.sync();
+          for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
+            atomicAdd(&pj.post_sum[pj.target[s]],
+                      static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(pj.rule_state, pj.n_syn, s), d))));
+          grid.sync();
+          for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
+            auto y = load_state<typename R::post_state>(pj.rule_post, pj.n_target, i);
+            R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(pj.post_sum[i])), t);
+            store_state(pj.rule_post, pj.n_target, i, y);
+          }
+          grid.sync();
+          for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
+            auto z = load_state<typename R::state>(pj.rule_state, pj.n_syn, s);
+            R::slow_synapse(z, d, load_state<typename R::post_state>(pj.rule_post, pj.n_target, pj.target[s]));
+            store_state(pj.rule_state, pj.n_syn, s, z);
+          }
+          grid.sync();
+        }
+      });
+    }
+  }
 
   // Spikes were recorded as they happened; here the state probes due at the end of step t.
   __device__ void record(std::uint64_t t) {

@@ -61,6 +61,7 @@ struct population_state {
 struct plastic_state {
   plasticity_setup setup;
   std::vector<real> pre, post;
+  std::vector<std::int64_t> post_sum;  // slow processes: per postsynaptic neuron, fixed point
 };
 
 class cpu_simulation final : public simulation {
@@ -106,6 +107,7 @@ class cpu_simulation final : public simulation {
       const auto& pr = net.projections[j];
       pl.pre.assign(static_cast<std::uint64_t>(pl.setup.n_pre) * pops_[static_cast<std::size_t>(net.population_index(pr.source))].n, 0);
       pl.post.assign(static_cast<std::uint64_t>(pl.setup.n_post) * pops_[static_cast<std::size_t>(proj_target_[j])].n, 0);
+      pl.post_sum.assign(pops_[static_cast<std::size_t>(proj_target_[j])].n, 0);
     }
     stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
@@ -200,6 +202,19 @@ class cpu_simulation final : public simulation {
     import_recording(b, rec_);
   }
 
+  // Runs body(i) for i < n, on threads_ threads when `parallel`, else inline: an OpenMP region
+  // with if(false) still wakes the thread pool (a futex call), three times per step in small
+  // networks, which was about half the run time of a one-synapse protocol.
+  template <class Body>
+  void for_each_index(std::uint64_t n, bool parallel, Body&& body) {
+    if (parallel && threads_ > 1) {
+#pragma omp parallel for schedule(static) num_threads(threads_)
+      for (std::uint64_t i = 0; i < n; ++i) body(i);
+    } else {
+      for (std::uint64_t i = 0; i < n; ++i) body(i);
+    }
+  }
+
   // ---- phases (called by engine_step) ----
   void deliver(std::uint64_t t) {
     const std::uint64_t slot = t % ring_len_;
@@ -209,11 +224,10 @@ class cpu_simulation final : public simulation {
       for (int port = 0; port < ps.n_ports; ++port) {
         std::int64_t* cell = ring_.data() + ring_base_[p] + (static_cast<std::uint64_t>(port) * ring_len_ + slot) * n;
         real* in = ps.input.data() + static_cast<std::uint64_t>(port) * n;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (n >= parallel_min_neurons)
-        for (std::uint64_t i = 0; i < n; ++i) {
+        for_each_index(n, n >= parallel_min_neurons, [&](std::uint64_t i) {
           in[i] = from_fixed(cell[i]);
           cell[i] = 0;
-        }
+        });
       }
     }
   }
@@ -230,14 +244,13 @@ class cpu_simulation final : public simulation {
       real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
       const std::uint64_t count = s.neurons.empty() ? ps.n : s.neurons.size();
       const bool per_neuron = s.chunks.size() > 1;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (count >= parallel_min_neurons)
-      for (std::uint64_t k = 0; k < count; ++k) {
+      for_each_index(count, count >= parallel_min_neurons, [&](std::uint64_t k) {
         const std::uint32_t i = s.neurons.empty() ? static_cast<std::uint32_t>(k) : s.neurons[k];
         const std::size_t r = per_neuron ? k : 0;
         const std::uint32_t c = poisson_count(seed, s.id, i, static_cast<std::uint32_t>(t), s.chunks[r],
                                               s.chunk_lambda[r], s.exp_minus[r]);
         if (c) in[i] += static_cast<real>(c) * s.weight;
-      }
+      });
     }
     for (const auto& s : stims_.currents) {
       const auto it = std::upper_bound(s.change_steps.begin(), s.change_steps.end(), t);
@@ -303,9 +316,7 @@ class cpu_simulation final : public simulation {
     std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[j]) * ring_len_ * n;
     const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
     const int parts = work >= parallel_min_synapses ? threads_ : 1;
-#pragma omp parallel num_threads(parts) if (parts > 1)
-    {
-      const auto part = static_cast<std::uint64_t>(omp_get_thread_num());
+    const auto walk = [&](std::uint64_t part) {
       const auto lo = static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts));
       const auto hi = static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts));
       const std::uint32_t* target = tab.target.data();
@@ -319,6 +330,12 @@ class cpu_simulation final : public simulation {
         for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
           ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
       }
+    };
+    if (parts > 1) {  // not an if() clause: see for_each_index
+#pragma omp parallel num_threads(parts)
+      walk(static_cast<std::uint64_t>(omp_get_thread_num()));
+    } else {
+      walk(0);
     }
   }
 
@@ -333,7 +350,13 @@ class cpu_simulation final : public simulation {
     for (std::size_t j = 0; j < plastic_.size(); ++j)
       if (plastic_[j].setup.rule >= 0) dispatch_rule(plastic_[j].setup.rule, [&]<class R>() { rule_step<R>(j, t); });
   }
-  void slow_processes(std::uint64_t) {}
+  void slow_processes(std::uint64_t t) {
+    for (std::size_t j = 0; j < plastic_.size(); ++j)
+      if (plastic_[j].setup.rule >= 0)
+        dispatch_rule(plastic_[j].setup.rule, [&]<class R>() {
+          if constexpr (plasticity::has_slow_processes<R>) slow_step<R>(j, t);
+        });
+  }
 
   void record(std::uint64_t t) {
     for (std::size_t p = 0; p < pops_.size(); ++p) rec_.spike_count[p] += pops_[p].spikes.size();
@@ -387,14 +410,20 @@ class cpu_simulation final : public simulation {
     // The update loop has no side exits so the compiler can vectorize it (IEEE operations in
     // SIMD lanes round exactly as in scalar code); spikes are collected in a second pass, in
     // ascending order.
-#pragma omp parallel for simd schedule(static) num_threads(threads_) if (n >= parallel_min_neurons)
-    for (std::uint64_t i = 0; i < n; ++i) {
+    const auto body = [&](std::uint64_t i) {
       auto s = load_state<typename M::state>(ps.soa.data(), n, i);
       real in[M::n_ports];
       for (int k = 0; k < M::n_ports; ++k) in[k] = ps.input[static_cast<std::uint64_t>(k) * n + i];
       // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
       fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, ps.i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
       store_state(ps.soa.data(), n, i, s);
+    };
+    if (n >= parallel_min_neurons && threads_ > 1) {
+#pragma omp parallel for simd schedule(static) num_threads(threads_)
+      for (std::uint64_t i = 0; i < n; ++i) body(i);
+    } else {
+#pragma omp simd
+      for (std::uint64_t i = 0; i < n; ++i) body(i);
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       if (fired[i] & 2)
@@ -436,18 +465,49 @@ class cpu_simulation final : public simulation {
     const std::uint64_t n_syn = tab.size();
     real* st = pl.setup.state.data();
     const std::uint64_t seed = net_.run.seed;
-    const bool parallel = n_syn >= parallel_min_synapses;
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads_) if (parallel)
-    for (std::uint64_t i = 0; i < src.n; ++i) {
+    const auto row = [&](std::uint64_t i) {
       const auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
-      if (R::row_quiet(x, bound, d, t)) continue;
+      if (R::row_quiet(x, bound, d, t)) return;
       for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) {
         const auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, tab.target[s]);
         auto z = load_state<typename R::state>(st, n_syn, s);
         R::synapse_step(z, d, x, y, t, plasticity::synapse_noise{seed, static_cast<std::uint32_t>(j), s, t});
         store_state(st, n_syn, s, z);
       }
+    };
+    if (n_syn >= parallel_min_synapses && threads_ > 1) {
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads_)
+      for (std::uint64_t i = 0; i < src.n; ++i) row(i);
+    } else {
+      for (std::uint64_t i = 0; i < src.n; ++i) row(i);
     }
+  }
+
+  // Slow processes of a rule (every slow_every steps): a per-neuron sum over its synapses in
+  // fixed point (order-independent, as on the GPU), then per neuron, then per synapse.
+  template <class R>
+  void slow_step(std::size_t j, std::uint64_t t) {
+    auto& pl = plastic_[j];
+    typename R::derived d;
+    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const std::uint32_t every = R::slow_every(d);
+    if (every == 0 || (t + 1) % every != 0) return;
+    const synapse_table& tab = tables_[j];
+    const std::uint64_t n_syn = tab.size(), n_post = pl.post_sum.size();
+    real* st = pl.setup.state.data();
+    std::fill(pl.post_sum.begin(), pl.post_sum.end(), 0);
+    for (std::uint64_t s = 0; s < n_syn; ++s)
+      pl.post_sum[tab.target[s]] += to_fixed(R::protein_drive(load_state<typename R::state>(st, n_syn, s), d));
+    for (std::uint64_t i = 0; i < n_post; ++i) {
+      auto y = load_state<typename R::post_state>(pl.post.data(), n_post, i);
+      R::slow_post(y, d, from_fixed(pl.post_sum[i]), t);
+      store_state(pl.post.data(), n_post, i, y);
+    }
+    for_each_index(n_syn, n_syn >= parallel_min_synapses, [&](std::uint64_t s) {
+      auto z = load_state<typename R::state>(st, n_syn, s);
+      R::slow_synapse(z, d, load_state<typename R::post_state>(pl.post.data(), n_post, tab.target[s]));
+      store_state(st, n_syn, s, z);
+    });
   }
 
   // The weights spikes deliver now: the stored weights, or the rule's efficacies.

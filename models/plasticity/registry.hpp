@@ -7,11 +7,12 @@
 
 #include "models/plasticity/graupner_brunel.hpp"
 #include "models/plasticity/shouval.hpp"
+#include "models/plasticity/tagging_capture.hpp"
 #include "models/registry.hpp"
 
 namespace engram {
 
-using plasticity_rules = type_list<plasticity::graupner_brunel, plasticity::shouval>;
+using plasticity_rules = type_list<plasticity::graupner_brunel, plasticity::shouval, plasticity::tagging_capture>;
 
 // Calls f.template operator()<Rule>() for the rule with the given index in plasticity_rules.
 template <class F, class... Rs>

@@ -15,6 +15,11 @@
 //     row_quiet(pre_state, real max_bound, derived, t) no synapse of the row changes at step t
 //     synapse_step(state&, derived, pre_state, post_state, t, synapse_noise)
 //     efficacy(real w, state, derived) -> real         the weight a spike delivers
+// and, for rules with slow processes (phase 7; detected with has_slow_processes):
+//     slow_every(derived) -> steps                     run at the end of step t when (t+1) % every == 0
+//     protein_drive(state, derived) -> real            summed per postsynaptic neuron in fixed point
+//     slow_post(post_state&, derived, real sum, t)     per postsynaptic neuron
+//     slow_synapse(state&, derived, post_state)        per synapse
 #include <cstdint>
 
 #include "engram/config.hpp"
@@ -45,5 +50,8 @@ struct synapse_noise {
     return (sum - 2.0f + 2.0f * scale) * 1.7320508f;  // +2 scale: mid-points, mean exactly 0
   }
 };
+
+template <class R>
+concept has_slow_processes = requires(const typename R::derived& d) { R::slow_every(d); };
 
 }  // namespace engram::plasticity
