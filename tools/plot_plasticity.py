@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Regenerate the figures of docs/plasticity.md by running engram on the P-STDP-2 protocol.
+"""Regenerate the figures of docs/plasticity.md by running engram on the plasticity protocols.
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
-                                [--seed N] [--threads N] [--keep] [--only stdp|camkii]
+                                [--seed N] [--threads N] [--keep]
+                                [--only stdp|camkii|ltd|ltp|tagging]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -12,11 +13,25 @@ Writes, into --outdir (default docs/ of the repository):
   img_plasticity_camkii.png   P-CTRL-2: rho of 2 000 synapses (all starting DOWN) during and after
                               the +10 ms protocol, wild type vs the T286A-like mutant
                               (camkii_autophosphorylation = 0): mean rho and fraction above 0.5
+  img_plasticity_ltd_frequency.png
+                              P-LTD-1 (Shouval, Bear & Cooper 2002 rule): W/W0 after 900
+                              presynaptic pulses at 0.5 ... 50 Hz, the LTD -> LTP crossover found
+                              by bisection, and W/W0 pulse by pulse at five frequencies
+  img_plasticity_ltp.png      P-LTP-1 and P-CTRL-3 (tagging_capture rule, M6): w/w0 - 1 over 8 h
+                              after WTET, one 100-pulse train, STET, and STET with a
+                              protein-synthesis blocker; early (h - h0) and late (h0 z) parts of STET
+  img_plasticity_tagging.png  P-TAG (Frey & Morris 1997, M6): late phase z and w/w0 - 1 of the
+                              weakly tetanised pathway S2 for T1, T2 and T4b (+30, +60, +75 min)
 
-Each point is one `engram run` of a modified copy of
-models/protocols/P-STDP-2_graupner_brunel_DP.json (17 runs in all, about 20 s of wall time
-on the CPU); the runs go to a temporary folder, deleted unless --keep. The measured numbers are
-printed on stdout. Needs only numpy and matplotlib. Units: ms, s, min.
+P-STDP-2 and P-CTRL-2 run modified copies of models/protocols/P-STDP-2_graupner_brunel_DP.json
+(17 runs, about 20 s of wall time on the CPU); P-LTD-1 modified copies of
+models/protocols/P-LTD-1_shouval_frequency.json (11 frequencies plus 9 bisection steps, about
+15 s); P-LTP-1, P-CTRL-3 and P-TAG modified copies of models/protocols/P-LTP-1_tagging_capture.json
+with two pathways (9 runs of 8 h 20 min of biological time at dt = 1 ms, about 2 s each; every
+stimulus is shifted to start 20 min into the run, so that the plots show the baseline and the
+blocker can start 15 min before STET). The runs go to a temporary folder, deleted unless --keep.
+The measured numbers are printed on stdout. Needs only numpy and matplotlib. Units: ms, s, min,
+h, mV.
 """
 import argparse
 import copy
@@ -35,6 +50,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROTOCOL = os.path.join(REPO, "models", "protocols", "P-STDP-2_graupner_brunel_DP.json")
+LTD_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-LTD-1_shouval_frequency.json")
+LTP_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-LTP-1_tagging_capture.json")
 
 # Science dossier (shared/science/protocols.md, P-STDP-2): DP row of the table plus the four
 # extra DP points listed under it (analytic reduction, the authors' method).
@@ -65,7 +82,8 @@ def plastic(model):
     return next(p for p in model["projections"] if p["name"] == "plastic")
 
 
-def run_engram(args, model, workdir, label):
+def engram_run(args, model, workdir, label):
+    """Write the model into workdir/label.json, run engram on it, return the output folder."""
     path = os.path.join(workdir, f"{label}.json")
     out = os.path.join(workdir, label)
     with open(path, "w") as f:
@@ -79,6 +97,17 @@ def run_engram(args, model, workdir, label):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit(f"plot_plasticity: engram failed on {path} (exit {r.returncode}):\n{r.stderr.strip()}")
+    return out
+
+
+def rule_variable(out, variable, projection):
+    """A weights recorder of a rule variable: values (times x synapses), times (ms), pre index."""
+    base = os.path.join(out, f"{variable}_{projection}")
+    return np.load(base + ".npy"), np.load(base + "_times.npy"), np.load(base + "_pre.npy")
+
+
+def run_engram(args, model, workdir, label):
+    out = engram_run(args, model, workdir, label)
     rho = np.load(os.path.join(out, "rho_plastic.npy"))
     times = np.load(os.path.join(out, "rho_plastic_times.npy"))
     post_spikes = len(np.load(os.path.join(out, "spikes_post.npy")))

@@ -196,6 +196,12 @@ int info_cmd() {
     fmt::print("  {}: receptors {}\n", m.name, ports);
   }
   fmt::print("  {}: a population that emits spikes at given times\n", engram::spike_source_array_model);
+  fmt::print("plasticity rules:\n");
+  for (const auto& r : engram::plasticity_rules_info()) {
+    std::string vars;
+    for (const auto& v : r.state) vars += fmt::format("{}{} ({})", vars.empty() ? "" : ", ", v.name, v.unit);
+    fmt::print("  {}: synapse variables {}; parameter sets: {}\n", r.name, vars, r.parameter_sets);
+  }
   return ok;
 }
 

@@ -141,3 +141,51 @@ TEST(Protocol, P_CTRL_2_camkii_switch_and_T286A_mutant) {
 
 }  // namespace
 }  // namespace engram
+
+namespace engram {
+namespace {
+
+// P-META-1 (dossier, derived): with the cortical-slices set, presynaptic trains alone, calcium
+// first reaches theta_p during a regular train above f* = -1/(tau_Ca ln(1 - C_pre kappa/theta_p)):
+// 77.9 Hz for kappa_NMDA = 1 and 42.2 Hz for 1.5. Run through the backend on periods that lie on
+// the 0.1 ms grid just below and above f* (100 pulses; noise off, every synapse DOWN, so rho
+// rises above 0 only if the potentiation threshold was crossed). The AMPA weight (the
+// projection's) must be bit-identical across kappa_NMDA.
+TEST(Protocol, P_META_1_nmda_ratio_lowers_ltp_onset_in_a_network) {
+  struct trial {
+    double kappa, period_ms;
+    bool crosses;
+  } trials[] = {{1.0, 13.0, false}, {1.0, 12.6, true}, {1.5, 24.0, false}, {1.5, 23.4, true}};
+  std::vector<float> weights_first;
+  for (const auto& tr : trials) {
+    network net = load_model_file(protocol_file);
+    auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
+    net.populations[static_cast<std::size_t>(net.population_index("driver"))].spike_times[0].clear();
+    pre.clear();
+    for (int k = 0; k < 100; ++k) pre.push_back(1000.0 + k * tr.period_ms);
+    net.run.duration = 1000.0 + 100 * tr.period_ms + 100.0;
+    net.recorders.clear();
+    auto& pr = net.projections[static_cast<std::size_t>(net.projection_index("plastic"))];
+    pr.weight = distribution::constant(0.5);
+    pr.conn.n = 10;
+    pr.plasticity->parameter_set = "cortical slices";
+    pr.plasticity->params = {{"kappa_NMDA", tr.kappa}, {"beta", 1.0}, {"sigma", 0.0}};
+    auto sim = make_simulation(net, {backend_choice::cpu, 1});
+    std::vector<std::uint64_t> rp;
+    std::vector<std::uint32_t> tg;
+    std::vector<float> w0;
+    std::vector<std::uint16_t> dl;
+    sim->synapses(net.projection_index("plastic"), rp, tg, w0, dl);
+    if (weights_first.empty()) weights_first = w0;
+    EXPECT_EQ(w0, weights_first) << "the AMPA weight must not depend on kappa_NMDA";
+    sim->advance(net.steps());
+    const auto rho = sim->synapse_variable(net.projection_index("plastic"), "rho");
+    const float max_rho = *std::max_element(rho.begin(), rho.end());
+    std::printf("P-META-1 kappa %.1f, %.2f Hz: max rho %.4f\n", tr.kappa, 1000.0 / tr.period_ms, max_rho);
+    if (tr.crosses) EXPECT_GT(max_rho, 0.0f);
+    else EXPECT_EQ(max_rho, 0.0f);
+  }
+}
+
+}  // namespace
+}  // namespace engram
