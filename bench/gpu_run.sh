@@ -56,13 +56,17 @@ $bin/engram run /tmp/too-big/brunel_10000000.json --backend cuda --out /tmp/too-
 fi
 if has plastic; then
 echo "== plastic synapses (Graupner-Brunel on every E->E synapse) and their static twin"
-python3 bench/make_scaled_models.py $m --coba-plastic ${PLASTIC_SIZES:-10000:1250} --duration 1000
+rules=${PLASTIC_RULES:-graupner_brunel shouval tagging_capture}
+python3 bench/make_scaled_models.py $m --coba-plastic ${PLASTIC_SIZES:-10000:1250} --rules $rules --duration 1000
 for spec in ${PLASTIC_SIZES:-10000:1250}; do
   n=${spec%%:*}; k=${spec##*:}
-  run coba_plastic_${n}_$k cuda $m/coba_plastic_${n}_$k.json 1000
   run coba_static_${n}_$k cuda $m/coba_static_${n}_$k.json 1000
-  run coba_plastic_${n}_$k cpu $m/coba_plastic_${n}_$k.json 50 16
   run coba_static_${n}_$k cpu $m/coba_static_${n}_$k.json 50 16
+  for r in $rules; do
+    tag=$([ $r = graupner_brunel ] && echo plastic || echo $r)
+    run coba_${tag}_${n}_$k cuda $m/coba_${tag}_${n}_$k.json 1000
+    run coba_${tag}_${n}_$k cpu $m/coba_${tag}_${n}_$k.json 50 16
+  done
 done
 fi
 echo "== done"

@@ -37,18 +37,25 @@ def coba(n, duration):
             "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
             "stimuli": stims, "recorders": [{"type": "spikes", "population": "E"}]}
 
-def coba_plastic(n, k, duration, plastic=True):
+RULES = {  # rule -> (plasticity block, mean efficacy / stored weight at the start)
+    "graupner_brunel": ({"rule": "graupner_brunel", "set": "cortical slices"}, 3.2),
+    "shouval": ({"rule": "shouval"}, 1.0),
+    "tagging_capture": ({"rule": "tagging_capture"}, 1.0),
+}
+
+def coba_plastic(n, k, duration, plastic=True, rule="graupner_brunel"):
     m = coba(n, duration)
-    w0 = 6.0 * 80.0 / k / 3.2
+    block, gain = RULES[rule]
+    w0 = 6.0 * 80.0 / k / gain
     ee = next(p for p in m["projections"] if p["name"] == "EE")
     ee["connector"] = {"type": "fixed_indegree", "indegree": k, "autapses": False}
-    ee["weight"] = w0 if plastic else w0 * 3.2
+    ee["weight"] = w0 if plastic else w0 * gain
     if plastic:
-        ee["plasticity"] = {"rule": "graupner_brunel", "set": "cortical slices"}
-    tag = "plastic" if plastic else "static"
+        ee["plasticity"] = dict(block)
+    tag = ("plastic" if rule == "graupner_brunel" else rule) if plastic else "static"
     m["name"] = f"coba_{tag}_{n}_{k}"
     m["description"] = (f"COBA at {n} neurons, E->E fixed in-degree {k}" +
-                        (" with Graupner-Brunel plasticity (cortical slices)" if plastic else " (static twin)"))
+                        (f" with {rule} plasticity" if plastic else " (static twin)"))
     return m
 
 def brunel(n, duration):
@@ -75,6 +82,8 @@ if __name__ == "__main__":
     ap.add_argument("--coba", type=int, nargs="*", default=[])
     ap.add_argument("--brunel", type=int, nargs="*", default=[])
     ap.add_argument("--coba-plastic", nargs="*", default=[], metavar="N:K")
+    ap.add_argument("--rules", nargs="*", default=["graupner_brunel"], choices=sorted(RULES),
+                    help="plasticity rules of the --coba-plastic models (each also gets the static twin)")
     ap.add_argument("--duration", type=float, default=1000.0)
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
@@ -82,8 +91,10 @@ if __name__ == "__main__":
         json.dump(coba(n, a.duration), open(os.path.join(a.outdir, f"coba_{n}.json"), "w"), indent=1)
     for spec in a.coba_plastic:
         n, k = (int(x) for x in spec.split(":"))
-        for plastic in (True, False):
-            m = coba_plastic(n, k, a.duration, plastic)
+        for rule in a.rules:
+            m = coba_plastic(n, k, a.duration, True, rule)
             json.dump(m, open(os.path.join(a.outdir, m["name"] + ".json"), "w"), indent=1)
+        m = coba_plastic(n, k, a.duration, False)
+        json.dump(m, open(os.path.join(a.outdir, m["name"] + ".json"), "w"), indent=1)
     for n in a.brunel:
         json.dump(brunel(n, a.duration), open(os.path.join(a.outdir, f"brunel_{n}.json"), "w"), indent=1)

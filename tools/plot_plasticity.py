@@ -230,6 +230,325 @@ def camkii_figure(args, base, workdir):
     progress(f"wrote {png}")
 
 
+# ---------------------------------------------------------------------------------------------
+# P-LTD-1: frequency response of the Shouval, Bear & Cooper (2002) rule
+
+LTD_FREQS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 50]  # Hz
+LTD_PULSES = 900
+LTD_TRACE_FREQS = (1, 3, 5, 10, 50)  # Hz, W/W0 pulse by pulse in the right panel
+# Science dossier (protocols.md, P-LTD-1): independent re-computation on M3.1 + M4.1, EPSP 10 mV.
+DOSSIER_LTD = {1: 0.511, 3: 0.348, 10: 3.83, 50: 3.85}
+DOSSIER_CROSSOVER_HZ = 5.2
+CROSSOVER_TOLERANCE = 0.10  # dossier: the crossover frequency within +-10%
+BISECTION_WIDTH_HZ = 0.02   # stop the crossover bisection when the bracket is this narrow
+
+
+def ltd_run(args, base, workdir, f_hz, trace):
+    """900 pulses at f_hz (on the dt grid, as in the test) onto the plastic projection 'synapse';
+    returns (W/W0 at the end of the train, W/W0 just before each pulse if trace)."""
+    m = copy.deepcopy(base)
+    dt = m["run"]["dt"]
+    pre = [round(1000.0 + round(k * 1000.0 / f_hz / dt) * dt, 6) for k in range(LTD_PULSES)]
+    next(p for p in m["populations"] if p["name"] == "pre")["spike_times"] = [pre]
+    end = round(pre[-1] + 100.0, 6)
+    m["run"]["duration"] = end
+    times = [0.0] + ([round(t - dt, 6) for t in pre[1:]] if trace else []) + [end]
+    m["recorders"] = [{"type": "weights", "projection": "synapse", "variable": "w", "times": times}]
+    out = engram_run(args, m, workdir, f"ltd_{f_hz:.4f}Hz".replace(".", "p"))
+    w, _, _ = rule_variable(out, "w", "synapse")
+    ratio = w[:, 0] / w[0, 0]
+    return float(ratio[-1]), (ratio[:-1] if trace else None)
+
+
+def ltd_figure(args, workdir):
+    with open(LTD_PROTOCOL) as f:
+        base = json.load(f)
+    base["recorders"] = []
+    results, traces = {}, {}
+    print("P-LTD-1 Shouval: f (Hz), W/W0 at the end of 900 pulses, dossier")
+    for f_hz in LTD_FREQS:
+        results[f_hz], tr = ltd_run(args, base, workdir, f_hz, trace=f_hz in LTD_TRACE_FREQS)
+        if tr is not None:
+            traces[f_hz] = tr
+        ref = f"{DOSSIER_LTD[f_hz]:.3f}" if f_hz in DOSSIER_LTD else "-"
+        print(f"  {f_hz:5g}  {results[f_hz]:.4f}  {ref}")
+    lo = max(f for f in LTD_FREQS if results[f] < 1.0 and f < DOSSIER_CROSSOVER_HZ)
+    hi = min(f for f in LTD_FREQS if results[f] > 1.0 and f > lo)
+    while hi - lo > BISECTION_WIDTH_HZ:
+        mid = 0.5 * (lo + hi)
+        results[mid], _ = ltd_run(args, base, workdir, mid, trace=False)
+        if results[mid] < 1.0:
+            lo = mid
+        else:
+            hi = mid
+    crossover = 0.5 * (lo + hi)
+    print(f"  LTD -> LTP crossover {crossover:.3f} Hz, bracket [{lo:.3f}, {hi:.3f}] (dossier {DOSSIER_CROSSOVER_HZ} Hz)")
+
+    fig, (ax, ax_p) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.25, 1]})
+    ax.axhline(1.0, color="0.4", lw=0.9, ls=":", label="no change (W = W0)")
+    ax.axvspan(DOSSIER_CROSSOVER_HZ * (1 - CROSSOVER_TOLERANCE), DOSSIER_CROSSOVER_HZ * (1 + CROSSOVER_TOLERANCE),
+               color="#3b6fb6", alpha=0.15, lw=0, label=f"dossier crossover {DOSSIER_CROSSOVER_HZ} Hz ± 10%")
+    ax.axvline(DOSSIER_CROSSOVER_HZ, color="#3b6fb6", lw=1.0, ls="--")
+    f = np.array(LTD_FREQS, float)
+    ax.plot(f, [results[x] for x in LTD_FREQS], "o-", color="#e67e22", ms=6, mec="k", mew=0.6, lw=1.4,
+            label="engram, W/W0 at the end of 900 pulses")
+    ax.plot(list(DOSSIER_LTD), list(DOSSIER_LTD.values()), "s", color="#3b6fb6", ms=9, mfc="none", mew=1.6,
+            label="dossier (independent re-computation)")
+    ax.plot([crossover], [1.0], "D", color="#c0392b", ms=7, mec="k", mew=0.6, zorder=5,
+            label=f"engram crossover {crossover:.2f} Hz (bisection)")
+    ax.set_xscale("log")
+    ax.set_xticks(LTD_FREQS)
+    ax.set_xticklabels([f"{x:g}" for x in LTD_FREQS])
+    ax.minorticks_off()
+    ax.set_xlabel("stimulation frequency (Hz)")
+    ax.set_ylabel("W / W0 after 900 presynaptic pulses")
+    ax.set_ylim(0, 4.4)
+    ax.grid(alpha=0.25)
+    ax.legend(loc="upper left", fontsize=8.5, framealpha=0.9)
+    ax.set_title("frequency response (BCM shape)", fontsize=10)
+
+    colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(LTD_TRACE_FREQS)))
+    for color, f_hz in zip(colors, LTD_TRACE_FREQS):
+        tr = traces[f_hz]
+        ax_p.plot(np.arange(len(tr)), tr, color=color, lw=1.6, label=f"{f_hz:g} Hz")
+    ax_p.axhline(1.0, color="0.4", lw=0.9, ls=":")
+    ax_p.set_xlabel("presynaptic pulses delivered")
+    ax_p.set_ylabel("W / W0")
+    ax_p.set_xlim(0, LTD_PULSES)
+    ax_p.set_ylim(0, 4.4)
+    ax_p.grid(alpha=0.25)
+    ax_p.legend(loc="center right", fontsize=8.5, framealpha=0.9, title="frequency", title_fontsize=8.5)
+    ax_p.set_title("W / W0 during the train (just before each pulse)", fontsize=10)
+    fig.suptitle("P-LTD-1: Shouval, Bear & Cooper 2002 calcium rule, 900 pulses, presynaptic stimulation only, "
+                 "EPSP 10 mV\n(W0 = 0.25; W is bounded by 1 = 4 W0)", fontsize=11)
+    fig.tight_layout()
+    png = os.path.join(args.outdir, "img_plasticity_ltd_frequency.png")
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    progress(f"wrote {png}")
+
+
+# ---------------------------------------------------------------------------------------------
+# P-LTP-1, P-CTRL-3, P-TAG: the tagging_capture rule (M6), two pathways S1, S2 onto one neuron
+
+MINUTE, HOUR = 60e3, 3600e3  # ms
+H0 = 4.20075                 # mV, baseline early-phase weight of M6 (w = h + h0 z)
+T_STIM = 20 * MINUTE         # first stimulus of every M6 run (the blocker starts 15 min before STET)
+M6_DURATION = T_STIM + 8 * HOUR
+M6_EVERY = 5 * MINUTE        # h and z snapshot interval
+# Science dossier (protocols.md): independent re-computation, w/w0 - 1 at 10 min, 3 h, 8 h.
+DOSSIER_ONE_TRAIN = {10 * MINUTE: 0.836, 3 * HOUR: 0.820, 8 * HOUR: 0.647}
+DOSSIER_WTET = {10 * MINUTE: 0.342, 3 * HOUR: 0.078, 8 * HOUR: 0.006}
+DOSSIER_STET_RATIO = 0.79     # w(8 h) - w0 over w(1 h) - w0
+DOSSIER_CTRL3 = {30 * MINUTE: 0.949, 45 * MINUTE: 0.898, 60 * MINUTE: 0.844}  # w(drug) / w(control)
+BLOCKER = (-15 * MINUTE, 3 * HOUR)  # relative to STET
+DOSSIER_T4B = {30: 0.175, 60: 0.017, 75: 0.0}  # STET delay (min) -> z(S2) at 8 h
+
+
+def train(t, n):
+    """n pulses at 100 Hz from t (ms)."""
+    return [t + 10.0 * k for k in range(n)]
+
+
+def wtet(t):
+    return train(t, 21)
+
+
+def stet(t):
+    return [x for k in range(3) for x in train(t + k * 10 * MINUTE, 100)]
+
+
+class M6Run:
+    """h, z (mV, 1) of S1 (index 0) and S2 (index 1) every M6_EVERY; time t in ms since T_STIM."""
+
+    def __init__(self, h, z, times):
+        self.h, self.z, self.t = h, z, times - T_STIM
+
+    def at(self, t_ms):
+        i = int(np.argmin(np.abs(self.t - t_ms)))
+        if abs(self.t[i] - t_ms) > 1e-6:
+            raise ValueError(f"no snapshot at {t_ms} ms")
+        return i
+
+    def change(self, s, t_ms=None):
+        """w/w0 - 1 of pathway s (all snapshots, or at t_ms)."""
+        c = (self.h[:, s] + H0 * self.z[:, s]) / H0 - 1.0
+        return c if t_ms is None else float(c[self.at(t_ms)])
+
+
+def m6_run(args, base, workdir, label, s1, s2, blocker=None):
+    """Spike times (ms since T_STIM) of S1 and S2; blocker: (start, stop) ms since T_STIM."""
+    m = copy.deepcopy(base)
+    pre = next(p for p in m["populations"] if p["name"] == "pre")
+    pre["size"] = 2
+    pre["spike_times"] = [[round(T_STIM + t, 6) for t in s1], [round(T_STIM + t, 6) for t in s2]]
+    m["run"]["duration"] = M6_DURATION
+    proj = next(p for p in m["projections"] if p["name"] == "synapse")
+    if blocker is not None:
+        pl = proj["plasticity"]
+        pl["params"] = dict(pl.get("params", {}), blocker_start=T_STIM + blocker[0], blocker_stop=T_STIM + blocker[1])
+    times = [k * M6_EVERY for k in range(int(round(M6_DURATION / M6_EVERY)) + 1)]
+    m["recorders"] = [{"type": "weights", "projection": "synapse", "variable": v, "times": times} for v in ("h", "z")]
+    out = engram_run(args, m, workdir, label)
+    h, t, pre_h = rule_variable(out, "h", "synapse")
+    z, _, pre_z = rule_variable(out, "z", "synapse")
+    order = np.argsort(pre_h)  # columns: S1, S2
+    assert list(pre_h[order]) == [0, 1] and list(pre_z[order]) == [0, 1]
+    return M6Run(h[:, order], z[:, order], t)
+
+
+def m6_base():
+    with open(LTP_PROTOCOL) as f:
+        return json.load(f)
+
+
+def stim_ticks(ax, starts, color, y, label=None):
+    """Short vertical bars at the stimulus times (h), at axes fraction y."""
+    tr = ax.get_xaxis_transform()
+    for i, t in enumerate(starts):
+        ax.plot([t / HOUR] * 2, [y, y + 0.05], color=color, lw=2.5, transform=tr, solid_capstyle="butt",
+                label=label if i == 0 else None, clip_on=False)
+
+
+def ltp_figure(args, workdir):
+    base = m6_base()
+    runs = {
+        "wtet": m6_run(args, base, workdir, "ltp_wtet", wtet(0.0), []),
+        "one": m6_run(args, base, workdir, "ltp_one_train", train(0.0, 100), []),
+        "stet": m6_run(args, base, workdir, "ltp_stet", stet(0.0), []),
+        "drug": m6_run(args, base, workdir, "ltp_stet_blocker", stet(0.0), [], blocker=BLOCKER),
+    }
+    print("P-LTP-1: w/w0 - 1 of the stimulated pathway (engram / dossier)")
+    for key, name, ref in (("one", "one 100-pulse train", DOSSIER_ONE_TRAIN), ("wtet", "WTET (21 pulses)", DOSSIER_WTET)):
+        r = runs[key]
+        vals = ", ".join(f"{r.change(0, t):.4f} / {v:.3f} at {t / MINUTE:.0f} min" for t, v in ref.items())
+        print(f"  {name}: {vals}; 1 h {r.change(0, HOUR):.4f}; z at 8 h {r.z[r.at(8 * HOUR), 0]:.4f}")
+    stet_r, drug = runs["stet"], runs["drug"]
+    print(f"  STET: w(8 h)/w(1 h) (changes) = {stet_r.change(0, 8 * HOUR) / stet_r.change(0, HOUR):.3f} "
+          f"(dossier ~{DOSSIER_STET_RATIO}); 1 h {stet_r.change(0, HOUR):.4f}, 8 h {stet_r.change(0, 8 * HOUR):.4f}; "
+          f"unstimulated S2 at 8 h {stet_r.change(1, 8 * HOUR):+.2e} (P-TAG T5)")
+    print("P-CTRL-3: w(drug)/w(control) (engram / dossier)")
+    for t, v in DOSSIER_CTRL3.items():
+        q = (1 + drug.change(0, t)) / (1 + stet_r.change(0, t))
+        print(f"  {t / MINUTE:.0f} min: {q:.4f} / {v:.3f}")
+    print(f"  6 h / 1 h: control {stet_r.change(0, 6 * HOUR) / stet_r.change(0, HOUR):.3f}, "
+          f"drug {drug.change(0, 6 * HOUR) / drug.change(0, HOUR):.3f}; "
+          f"h identical with and without the blocker: {bool(np.array_equal(drug.h[:, 0], stet_r.h[:, 0]))}")
+
+    fig, (ax, ax_s) = plt.subplots(1, 2, figsize=(13, 5.0), gridspec_kw={"width_ratios": [1.35, 1]})
+    style = {"wtet": ("#7f8c8d", "WTET: 21 pulses at 100 Hz (E-LTP only)"),
+             "one": ("#e67e22", "one train: 100 pulses at 100 Hz"),
+             "stet": ("#3b6fb6", "STET: 3 trains, 10 min apart"),
+             "drug": ("#c0392b", "STET + protein-synthesis blocker (P-CTRL-3)")}
+    for ax_ in (ax, ax_s):
+        ax_.axvspan(BLOCKER[0] / HOUR, BLOCKER[1] / HOUR, color="#c0392b", alpha=0.08, lw=0,
+                    label="blocker (α = 0), −15 min … +3 h")
+        ax_.axhline(0.0, color="0.4", lw=0.8, ls=":")
+    for key, (color, label) in style.items():
+        r = runs[key]
+        ax.plot(r.t / HOUR, r.change(0), "-", color=color, lw=1.7, label=label)
+    for key, ref in (("one", DOSSIER_ONE_TRAIN), ("wtet", DOSSIER_WTET)):
+        ax.plot([t / HOUR for t in ref], list(ref.values()), "s", ms=8, mfc="none", mew=1.5,
+                color=style[key][0], label=None)
+    ax.plot([], [], "s", ms=8, mfc="none", mew=1.5, color="0.3", label="dossier (10 min, 3 h, 8 h)")
+    stim_ticks(ax, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.95, label="100 Hz trains (STET: all three)")
+    ax.set_xlabel("time since the first train (h)")
+    ax.set_ylabel("w / w0 − 1 of the stimulated synapse")
+    ax.set_xlim(T_STIM / -HOUR, 8)
+    ax.set_ylim(-0.05, 1.35)
+    ax.grid(alpha=0.25)
+    ax.legend(loc="upper right", fontsize=8.3, framealpha=0.92)
+    ax.set_title("P-LTP-1 and P-CTRL-3: w = h + h0 z", fontsize=10)
+
+    sec = lambda ax_: ax_.secondary_yaxis("right", functions=(lambda y: y / H0, lambda y: y * H0))  # noqa: E731
+    for r, ls, suffix in ((stet_r, "-", "STET"), (drug, "--", "STET + blocker")):
+        ax_s.plot(r.t / HOUR, r.h[:, 0] - H0, ls, color="#27ae60", lw=1.7 if ls == "-" else 2.2,
+                  label=f"early phase h − h0, {suffix}" + (" (identical)" if r is drug else ""))
+        ax_s.plot(r.t / HOUR, H0 * r.z[:, 0], ls, color="#8e44ad", lw=1.7, label=f"late phase h0 z, {suffix}")
+    ax_s.plot(stet_r.t / HOUR, H0 * stet_r.change(0), "-", color="0.2", lw=1.0, alpha=0.6, label="total w − w0, STET")
+    stim_ticks(ax_s, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.95)
+    ax_s.set_xlabel("time since the first train (h)")
+    ax_s.set_ylabel("mV (h0 = 4.20 mV)")
+    sec(ax_s).set_ylabel("relative to w0")
+    ax_s.set_xlim(T_STIM / -HOUR, 8)
+    ax_s.set_ylim(-0.2, 5.6)
+    ax_s.grid(alpha=0.25)
+    ax_s.legend(loc="upper right", fontsize=8.0, framealpha=0.92)
+    ax_s.set_title("STET: protein-free E-LTP (h) and protein-dependent L-LTP (z)", fontsize=10)
+    fig.suptitle(f"M6 tagging & capture rule (Li et al. 2016, Luboeinski & Tetzlaff 2021), one synapse, "
+                 f"presynaptic stimulation only; snapshots every {M6_EVERY / MINUTE:.0f} min", fontsize=11)
+    fig.tight_layout()
+    png = os.path.join(args.outdir, "img_plasticity_ltp.png")
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    progress(f"wrote {png}")
+
+
+def tagging_figure(args, workdir):
+    base = m6_base()
+    cases = [("T1", "T1: WTET on S2 alone", wtet(0.0), [], None),
+             ("T2", "T2: STET on S1 at 0, WTET on S2 at +30 min", stet(0.0), wtet(30 * MINUTE), None)]
+    for d in DOSSIER_T4B:
+        cases.append((f"T4b_{d}", f"T4b: WTET on S2 at 0, STET on S1 at +{d} min", [], [], d))
+    runs = {}
+    for key, label, s1, s2, d in cases:
+        if d is not None:
+            s1, s2 = stet(d * MINUTE), wtet(0.0)
+        runs[key] = m6_run(args, base, workdir, f"tag_{key}", s1, s2)
+    end = 8 * HOUR
+    print("P-TAG: z(S2) and w/w0 - 1 at 8 h after the first stimulus")
+    t1 = runs["T1"]
+    print(f"  T1: S2 w/w0 - 1 = {t1.change(1, 5 * HOUR):.4f} at 5 h, {t1.change(1, end):.4f} at 8 h; z(S2) {t1.z[-1, 1]:.4f}")
+    t2 = runs["T2"]
+    w1, w2 = t2.change(0, 30 * MINUTE + HOUR), t2.change(1, 30 * MINUTE + HOUR)
+    print(f"  T2: S1 {w1:.3f} -> {t2.change(0, end):.3f}, S2 {w2:.3f} -> {t2.change(1, end):.3f} (1 h after the WTET -> 8 h); "
+          f"z(S2) {t2.z[t2.at(end), 1]:.4f}")
+    for d, ref in DOSSIER_T4B.items():
+        r = runs[f"T4b_{d}"]
+        print(f"  T4b +{d} min: z(S2) {r.z[r.at(end), 1]:.4f} (dossier {ref:.3f}), S2 w/w0 - 1 {r.change(1, end):.4f}, "
+              f"S1 {r.change(0, end):.3f}")
+
+    fig, (ax_z, ax_w) = plt.subplots(1, 2, figsize=(13, 5.0))
+    t4b_colors = {30: "#1f77b4", 60: "#2ca02c", 75: "#d62728"}
+    style = {"T1": ("0.45", "--"), "T2": ("#8e44ad", "-")}
+    style.update({f"T4b_{d}": (c, "-") for d, c in t4b_colors.items()})
+    for key, label, _, _, _ in cases:
+        color, ls = style[key]
+        r = runs[key]
+        ax_z.plot(r.t / HOUR, r.z[:, 1], ls, color=color, lw=1.8, label=label)
+        ax_w.plot(r.t / HOUR, r.change(1), ls, color=color, lw=1.8, label=label)
+    for d, ref in DOSSIER_T4B.items():
+        r = runs[f"T4b_{d}"]
+        ax_z.plot([end / HOUR], [ref], "s", ms=9, mfc="none", mew=1.6, color=t4b_colors[d])
+        ax_z.annotate(f"{r.z[r.at(end), 1]:.3f} (dossier {ref:.3f})", (end / HOUR, ref), xytext=(-8, 6 if d != 75 else 4),
+                      textcoords="offset points", ha="right", fontsize=8.5, color=t4b_colors[d])
+    ax_z.annotate(f"{t2.z[t2.at(end), 1]:.3f}", (end / HOUR, t2.z[t2.at(end), 1]), xytext=(-8, 6),
+                  textcoords="offset points", ha="right", fontsize=8.5, color=style["T2"][0])
+    ax_z.plot([], [], "s", ms=9, mfc="none", mew=1.6, color="0.3", label="dossier z(S2) at 8 h (T4b)")
+    for d, c in t4b_colors.items():
+        stim_ticks(ax_z, [d * MINUTE + k * 10 * MINUTE for k in range(3)], c, 0.93)
+        stim_ticks(ax_w, [d * MINUTE + k * 10 * MINUTE for k in range(3)], c, 0.93)
+    for ax_ in (ax_z, ax_w):
+        ax_.axhline(0.0, color="0.4", lw=0.8, ls=":")
+        ax_.set_xlabel("time since the first stimulus (h)")
+        ax_.set_xlim(T_STIM / -HOUR, 8.15)
+        ax_.grid(alpha=0.25)
+    ax_z.set_ylabel("late phase z of S2 (h0 z / h0)")
+    ax_z.set_ylim(-0.02, 0.72)
+    ax_z.set_title("late phase of the weak pathway S2 (captured proteins)", fontsize=10)
+    ax_z.legend(loc="upper left", fontsize=8.3, framealpha=0.92)
+    ax_w.set_ylabel("w / w0 − 1 of S2 (w = h + h0 z)")
+    ax_w.set_ylim(-0.02, 0.72)
+    ax_w.set_title("total change of S2 (bars at the top: STET trains on S1 in T4b)", fontsize=10)
+    fig.suptitle("P-TAG: synaptic tagging and capture (Frey & Morris 1997) in M6; pathways S1, S2 onto one neuron "
+                 f"sharing its proteins; snapshots every {M6_EVERY / MINUTE:.0f} min", fontsize=11)
+    fig.tight_layout()
+    png = os.path.join(args.outdir, "img_plasticity_tagging.png")
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    progress(f"wrote {png}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--engram", default=os.path.join(REPO, "build", "release", "engram"),
@@ -240,15 +559,16 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii"], help="make only one of the two figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging"], help="make only one of the five figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
     if not (os.path.isfile(args.engram) and os.access(args.engram, os.X_OK)):
         sys.exit(f"plot_plasticity: engram binary not found or not executable: {args.engram}\n"
                  "Build it first (see README) or pass --engram PATH.")
-    if not os.path.isfile(PROTOCOL):
-        sys.exit(f"plot_plasticity: protocol file missing: {PROTOCOL}")
+    for path in (PROTOCOL, LTD_PROTOCOL, LTP_PROTOCOL):
+        if not os.path.isfile(path):
+            sys.exit(f"plot_plasticity: protocol file missing: {path}")
     os.makedirs(args.outdir, exist_ok=True)
     with open(PROTOCOL) as f:
         base = json.load(f)
@@ -259,6 +579,12 @@ def main():
             stdp_figure(args, base, workdir)
         if args.only in (None, "camkii"):
             camkii_figure(args, base, workdir)
+        if args.only in (None, "ltd"):
+            ltd_figure(args, workdir)
+        if args.only in (None, "ltp"):
+            ltp_figure(args, workdir)
+        if args.only in (None, "tagging"):
+            tagging_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
