@@ -20,23 +20,28 @@ struct type_list {
 using neuron_models = type_list<neurons::lif_delta, neurons::lif_curr_exp, neurons::lif_cond_exp,
                                 neurons::adex_cond_exp, neurons::lif_cond_nmda>;
 
-// Calls f.template operator()<Model>() for the model with the given index in neuron_models.
-template <class F, class... Ms>
-decltype(auto) dispatch_model_impl(int index, F&& f, type_list<Ms...>) {
-  using result = decltype(f.template operator()<neurons::lif_delta>());
+// Calls f.template operator()<T>() for the type with the given index in a type_list (and
+// returns its result, or a value-initialised one for an index out of range).
+template <class F, class First, class... Ts>
+decltype(auto) dispatch_index(int index, F&& f, type_list<First, Ts...>) {
+  using result = decltype(f.template operator()<First>());
   if constexpr (std::is_void_v<result>) {
     int i = 0;
-    ((i++ == index ? (f.template operator()<Ms>(), true) : false) || ...);
+    ((i++ == index ? (f.template operator()<First>(), true) : false) || ... ||
+     (i++ == index ? (f.template operator()<Ts>(), true) : false));
   } else {
     result r{};
     int i = 0;
-    ((i++ == index ? (r = f.template operator()<Ms>(), true) : false) || ...);
+    ((i++ == index ? (r = f.template operator()<First>(), true) : false) || ... ||
+     (i++ == index ? (r = f.template operator()<Ts>(), true) : false));
     return r;
   }
 }
+
+// Calls f.template operator()<Model>() for the model with the given index in neuron_models.
 template <class F>
 decltype(auto) dispatch_model(int index, F&& f) {
-  return dispatch_model_impl(index, std::forward<F>(f), neuron_models{});
+  return dispatch_index(index, std::forward<F>(f), neuron_models{});
 }
 
 }  // namespace engram

@@ -98,6 +98,20 @@ struct checker {
   }
 };
 
+// Every name in `given` must be one of `fields` (error at path.params.<name>, listing them).
+void check_known_params(checker& c, const std::map<std::string, double>& given, const std::vector<model_field>& fields,
+                        const std::string& path, const std::string& owner) {
+  for (const auto& [k, v] : given) {
+    bool known = false;
+    std::string list;
+    for (const auto& f : fields) {
+      known = known || f.name == k;
+      list += (list.empty() ? "" : ", ") + f.name;
+    }
+    c.require(known, fmt::format("{}.params.{}", path, k), fmt::format("unknown parameter \"{}\" of {} (known: {})", k, owner, list));
+  }
+}
+
 void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt,
                       const neuron_model_info* target, const distribution& delay, bool file_delays) {
   const plasticity_rule_info* r = find_plasticity_rule(pl.rule);
@@ -106,15 +120,7 @@ void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& 
     c.fail(path + ".rule", fmt::format("rule {} needs the absolute membrane potential of the target (NMDA calcium, Mg2+ block), "
                                        "but model {} measures V from rest; use a conductance-based model such as lif_cond_nmda",
                                        r->name, target->name));
-  for (const auto& [k, v] : pl.params) {
-    bool known = false;
-    std::string list;
-    for (const auto& f : r->params) {
-      known = known || f.name == k;
-      list += (list.empty() ? "" : ", ") + f.name;
-    }
-    c.require(known, fmt::format("{}.params.{}", path, k), fmt::format("unknown parameter \"{}\" of rule {} (known: {})", k, r->name, list));
-  }
+  check_known_params(c, pl.params, r->params, path, "rule " + r->name);
   const auto d_it = pl.params.find("D");
   if (r->delay_defaults_to_synaptic && (d_it == pl.params.end() || d_it->second < 0))
     c.require(delay.type == distribution::kind::constant && !file_delays, path + ".params.D",
@@ -163,15 +169,7 @@ void validate(const network& net) {
     const neuron_model_info* m = find_neuron_model(p.model);
     if (!m) c.fail(path + ".model", fmt::format("unknown neuron model \"{}\" (known: {})", p.model, known_model_names()));
     c.require(p.spike_times.empty(), path + ".spike_times", "only a spike_source_array has spike_times");
-    for (const auto& [k, v] : p.params) {
-      bool known = false;
-      std::string list;
-      for (const auto& f : m->params) {
-        known = known || f.name == k;
-        list += (list.empty() ? "" : ", ") + f.name;
-      }
-      c.require(known, fmt::format("{}.params.{}", path, k), fmt::format("unknown parameter \"{}\" of model {} (known: {})", k, m->name, list));
-    }
+    check_known_params(c, p.params, m->params, path, "model " + m->name);
     const auto [field, msg] = check_neuron_params(*m, p.params);
     if (!field.empty()) {
       auto it = p.params.find(field);

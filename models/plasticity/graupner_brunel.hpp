@@ -93,13 +93,7 @@ struct graupner_brunel {
       "DP, DPD, DPD', P, D, D', hippocampal slices, hippocampal cultures, cortical slices";
 
   static void check(const params& p, double dt, param_check& c) {
-    c.require(p.tau_Ca > 0, "tau_Ca", "must be > 0 ms");
-    c.require(p.C_pre >= 0, "C_pre", "must be >= 0");
-    c.require(p.C_post >= 0, "C_post", "must be >= 0");
-    c.require(p.D >= 0, "D", "must be >= 0 ms");
-    c.require(p.D / dt <= 65535, "D", "must be at most 65535 steps");
-    c.require(p.theta_d > 0, "theta_d", "must be > 0");
-    c.require(p.theta_p >= p.theta_d, "theta_p", "must be >= theta_d (potentiation needs more calcium than depression)");
+    gb_calcium::check(p, dt, c);
     c.require(p.gamma_d >= 0, "gamma_d", "must be >= 0");
     c.require(p.gamma_p >= 0, "gamma_p", "must be >= 0");
     c.require(p.sigma >= 0, "sigma", "must be >= 0");
@@ -107,7 +101,6 @@ struct graupner_brunel {
     c.require(p.rho_star > 0 && p.rho_star < 1, "rho_star", "must lie in (0, 1)");
     c.require(p.b > 0, "b", "must be > 0 (w_UP / w_DOWN)");
     c.require(p.beta >= 0 && p.beta <= 1, "beta", "must lie in [0, 1]");
-    c.require(p.kappa_NMDA >= 0, "kappa_NMDA", "must be >= 0");
     c.require(p.camkii_autophosphorylation == 0 || p.camkii_autophosphorylation == 1,
               "camkii_autophosphorylation", "must be 1 (wild type) or 0 (T286A-like mutant)");
     const double k = p.drift_dt / dt;
@@ -117,25 +110,18 @@ struct graupner_brunel {
   }
 
   struct derived {
-    real decay;          // exp(-dt/tau_Ca)
-    real C_pre, C_post;  // C_pre includes kappa_NMDA
-    real theta_d, theta_p;
+    gb_calcium ca;
     real rate_p, rate_d;  // gamma dt / tau
     real noise;           // sigma sqrt(dt / tau)
     real drift;           // drift_dt / tau
     real rho_star, b_minus_1;
     int mutant;
-    std::uint32_t delay_steps;  // D in steps
     std::uint32_t drift_every;  // drift_dt in steps
   };
 
   static derived derive(const params& p, double dt) {
     derived d{};
-    d.decay = static_cast<real>(std::exp(-dt / p.tau_Ca));
-    d.C_pre = static_cast<real>(p.C_pre * p.kappa_NMDA);
-    d.C_post = static_cast<real>(p.C_post);
-    d.theta_d = static_cast<real>(p.theta_d);
-    d.theta_p = static_cast<real>(p.theta_p);
+    d.ca = gb_calcium::make(p, dt);
     d.rate_p = static_cast<real>(p.gamma_p * dt / p.tau);
     d.rate_d = static_cast<real>(p.gamma_d * dt / p.tau);
     d.noise = static_cast<real>(p.sigma * std::sqrt(dt / p.tau));
@@ -143,7 +129,6 @@ struct graupner_brunel {
     d.rho_star = static_cast<real>(p.rho_star);
     d.b_minus_1 = static_cast<real>(p.b - 1.0);
     d.mutant = p.camkii_autophosphorylation == 0 ? 1 : 0;
-    d.delay_steps = static_cast<std::uint32_t>(to_steps(p.D, dt));
     d.drift_every = static_cast<std::uint32_t>(to_steps(p.drift_dt, dt));
     return d;
   }
@@ -166,16 +151,16 @@ struct graupner_brunel {
 
   // Trace updates for the step: decay, then this step's (delayed) spike.
   ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) {
-    s.x = s.x * d.decay + (arrived ? real(1) : real(0));
+    s.x = d.ca.step(s.x, arrived);
   }
   ENGRAM_HOST_DEVICE static void update_post(post_state& s, const derived& d, bool fired) {
-    s.y = s.y * d.decay + (fired ? real(1) : real(0));
+    s.y = d.ca.step(s.y, fired);
   }
   ENGRAM_HOST_DEVICE static real calcium(const pre_state& pre, const post_state& post, const derived& d) {
-    return d.C_pre * pre.x + d.C_post * post.y;
+    return d.ca.at(pre.x, post.y);
   }
 
-  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delay_steps; }
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.ca.delay_steps; }
   static constexpr bool reads_membrane_potential = false;
   ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived&) { return 0; }
   ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
@@ -184,20 +169,20 @@ struct graupner_brunel {
   ENGRAM_HOST_DEVICE static real post_bound(const post_state& s) { return s.y; }
   ENGRAM_HOST_DEVICE static bool drift_due(const derived& d, std::uint64_t t) { return (t + 1) % d.drift_every == 0; }
   ENGRAM_HOST_DEVICE static bool row_quiet(const pre_state& pre, real max_post_y, const derived& d, std::uint64_t t) {
-    return !drift_due(d, t) && d.C_pre * pre.x + d.C_post * max_post_y < d.theta_d;
+    return !drift_due(d, t) && d.ca.at(pre.x, max_post_y) < d.ca.theta_d;
   }
   // One step of one synapse: calcium-gated terms when c >= theta_d, drift when due.
   ENGRAM_HOST_DEVICE static void synapse_step(state& s, const derived& d, const pre_state& pre, const post_state& post,
                                               std::uint64_t t, const synapse_noise& noise) {
     const real c = calcium(pre, post, d);
-    if (c >= d.theta_d) gated_step(s, d, c, d.noise != real(0) ? noise.gauss() : real(0));
+    if (c >= d.ca.theta_d) gated_step(s, d, c, d.noise != real(0) ? noise.gauss() : real(0));
     if (drift_due(d, t)) drift_step(s, d);
   }
 
   // Calcium-gated part of one step (call only when c >= theta_d). `gauss` is a standard normal
   // draw used only here.
   ENGRAM_HOST_DEVICE static void gated_step(state& s, const derived& d, real c, real gauss) {
-    const bool pot = c >= d.theta_p;
+    const bool pot = c >= d.ca.theta_p;
     real drho = -d.rate_d * s.rho;
     if (pot) drho += d.rate_p * (real(1) - s.rho);
     const real gates = pot ? real(1.41421356f) : real(1);  // sqrt(H_d + H_p)

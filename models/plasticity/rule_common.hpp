@@ -20,9 +20,11 @@
 //     protein_drive(state, derived) -> real            summed per postsynaptic neuron in fixed point
 //     slow_post(post_state&, derived, real sum, t)     per postsynaptic neuron
 //     slow_synapse(state&, derived, post_state)        per synapse
+#include <cmath>
 #include <cstdint>
 
 #include "engram/config.hpp"
+#include "models/neurons/neuron_common.hpp"
 #include "models/rng.hpp"
 
 namespace engram::plasticity {
@@ -49,6 +51,42 @@ struct synapse_noise {
                       (static_cast<float>(r.v[2] >> 8) + static_cast<float>(r.v[3] >> 8)) * scale;
     return (sum - 2.0f + 2.0f * scale) * 1.7320508f;  // +2 scale: mid-points, mean exactly 0
   }
+};
+
+// The calcium of Graupner & Brunel (2012) (dossier M3.2), shared by the rules built on it:
+// c = C_pre kappa_NMDA x_pre + C_post y_post, with x_pre a trace of the presynaptic spikes D
+// late and y_post a trace of the postsynaptic spikes, both decaying with tau_Ca. Linear in the
+// spikes, so the traces live per neuron and no calcium is stored per synapse.
+struct gb_calcium {
+  real decay;          // exp(-dt/tau_Ca)
+  real C_pre, C_post;  // C_pre includes kappa_NMDA
+  real theta_d, theta_p;
+  std::uint32_t delay_steps;  // D in steps
+
+  template <class P>
+  static void check(const P& p, double dt, param_check& c) {
+    c.require(p.tau_Ca > 0, "tau_Ca", "must be > 0 ms");
+    c.require(p.C_pre >= 0, "C_pre", "must be >= 0");
+    c.require(p.C_post >= 0, "C_post", "must be >= 0");
+    c.require(p.D >= 0 && p.D / dt <= 65535, "D", "must be >= 0 ms and at most 65535 steps");
+    c.require(p.theta_d > 0, "theta_d", "must be > 0");
+    c.require(p.theta_p >= p.theta_d, "theta_p", "must be >= theta_d (potentiation needs more calcium than depression)");
+    c.require(p.kappa_NMDA >= 0, "kappa_NMDA", "must be >= 0");
+  }
+  template <class P>
+  static gb_calcium make(const P& p, double dt) {
+    gb_calcium g{};
+    g.decay = static_cast<real>(std::exp(-dt / p.tau_Ca));
+    g.C_pre = static_cast<real>(p.C_pre * p.kappa_NMDA);
+    g.C_post = static_cast<real>(p.C_post);
+    g.theta_d = static_cast<real>(p.theta_d);
+    g.theta_p = static_cast<real>(p.theta_p);
+    g.delay_steps = static_cast<std::uint32_t>(to_steps(p.D, dt));
+    return g;
+  }
+  // One step of a trace: decay, then this step's spike.
+  ENGRAM_HOST_DEVICE real step(real trace, bool spike) const { return trace * decay + (spike ? real(1) : real(0)); }
+  ENGRAM_HOST_DEVICE real at(real x_pre, real y_post) const { return C_pre * x_pre + C_post * y_post; }
 };
 
 template <class R>

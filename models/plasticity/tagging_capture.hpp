@@ -80,12 +80,7 @@ struct tagging_capture {
   static constexpr const char* parameter_set_names = "Luboeinski 2021 (the defaults)";
 
   static void check(const params& p, double dt, param_check& c) {
-    c.require(p.tau_Ca > 0, "tau_Ca", "must be > 0 ms");
-    c.require(p.C_pre >= 0, "C_pre", "must be >= 0");
-    c.require(p.C_post >= 0, "C_post", "must be >= 0");
-    c.require(p.D >= 0 && p.D / dt <= 65535, "D", "must be >= 0 ms and at most 65535 steps");
-    c.require(p.theta_d > 0, "theta_d", "must be > 0");
-    c.require(p.theta_p >= p.theta_d, "theta_p", "must be >= theta_d (potentiation needs more calcium than depression)");
+    gb_calcium::check(p, dt, c);
     c.require(p.tau_h > 0, "tau_h", "must be > 0 ms");
     c.require(p.gamma_p >= 0, "gamma_p", "must be >= 0");
     c.require(p.gamma_d >= 0, "gamma_d", "must be >= 0");
@@ -97,7 +92,6 @@ struct tagging_capture {
     c.require(p.tau_p > 0, "tau_p", "must be > 0 ms");
     c.require(p.alpha >= 0, "alpha", "must be >= 0");
     c.require(p.tau_z > 0, "tau_z", "must be > 0 ms");
-    c.require(p.kappa_NMDA >= 0, "kappa_NMDA", "must be >= 0");
     c.require(p.blocker_stop >= p.blocker_start, "blocker_stop", "must be >= blocker_start");
     const double k = p.slow_dt / dt;
     c.require(p.slow_dt > 0 && std::fabs(k - std::floor(k + 0.5)) < 1e-9, "slow_dt", "must be a positive multiple of dt");
@@ -105,9 +99,7 @@ struct tagging_capture {
   }
 
   struct derived {
-    real decay;           // exp(-dt/tau_Ca)
-    real C_pre, C_post;
-    real theta_d, theta_p;
+    gb_calcium ca;
     real rate_p, rate_d;  // gamma dt / tau_h
     real h_max, h0;
     real noise;           // sigma_pl sqrt(dt / tau_h)
@@ -118,16 +110,12 @@ struct tagging_capture {
     real z_rate;          // slow_dt / tau_z
     real inv_h0;
     std::uint64_t blocker_start, blocker_stop;  // steps [start, stop)
-    std::uint32_t delay_steps, slow_steps;
+    std::uint32_t slow_steps;
   };
 
   static derived derive(const params& p, double dt) {
     derived d{};
-    d.decay = static_cast<real>(std::exp(-dt / p.tau_Ca));
-    d.C_pre = static_cast<real>(p.C_pre * p.kappa_NMDA);
-    d.C_post = static_cast<real>(p.C_post);
-    d.theta_d = static_cast<real>(p.theta_d);
-    d.theta_p = static_cast<real>(p.theta_p);
+    d.ca = gb_calcium::make(p, dt);
     d.rate_p = static_cast<real>(p.gamma_p * dt / p.tau_h);
     d.rate_d = static_cast<real>(p.gamma_d * dt / p.tau_h);
     d.h_max = static_cast<real>(p.h_max);
@@ -143,7 +131,6 @@ struct tagging_capture {
     const bool blocked = p.blocker_start >= 0 && p.blocker_stop > p.blocker_start;
     d.blocker_start = blocked ? static_cast<std::uint64_t>(std::llround(p.blocker_start / dt)) : 0;
     d.blocker_stop = blocked ? static_cast<std::uint64_t>(std::llround(p.blocker_stop / dt)) : 0;
-    d.delay_steps = static_cast<std::uint32_t>(to_steps(p.D, dt));
     d.slow_steps = static_cast<std::uint32_t>(to_steps(p.slow_dt, dt));
     return d;
   }
@@ -163,24 +150,24 @@ struct tagging_capture {
   static state initial(const params& p, double) { return {static_cast<real>(p.h0), real(0)}; }
 
   static constexpr bool reads_membrane_potential = false;
-  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delay_steps; }
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.ca.delay_steps; }
   ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived&) { return 0; }
   ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) {
-    s.x = s.x * d.decay + (arrived ? real(1) : real(0));
+    s.x = d.ca.step(s.x, arrived);
   }
   ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
-    s.y = s.y * d.decay + (fired ? real(1) : real(0));
+    s.y = d.ca.step(s.y, fired);
   }
   ENGRAM_HOST_DEVICE static real post_bound(const post_state& s) { return s.y; }
   ENGRAM_HOST_DEVICE static bool row_quiet(const pre_state& pre, real max_post_y, const derived& d, std::uint64_t) {
-    return d.C_pre * pre.x + d.C_post * max_post_y < d.theta_d;
+    return d.ca.at(pre.x, max_post_y) < d.ca.theta_d;
   }
   // Calcium-gated early phase, each step.
   ENGRAM_HOST_DEVICE static void synapse_step(state& s, const derived& d, const pre_state& pre, const post_state& post,
                                               std::uint64_t, const synapse_noise& noise) {
-    const real c = d.C_pre * pre.x + d.C_post * post.y;
-    if (c < d.theta_d) return;
-    const bool pot = c >= d.theta_p;
+    const real c = d.ca.at(pre.x, post.y);
+    if (c < d.ca.theta_d) return;
+    const bool pot = c >= d.ca.theta_p;
     real dh = -d.rate_d * s.h;
     if (pot) dh += d.rate_p * (d.h_max - s.h);
     if (d.noise != real(0)) dh += d.noise * (pot ? real(1.41421356f) : real(1)) * noise.gauss();
