@@ -25,9 +25,9 @@ Writes, into --outdir (default docs/ of the repository):
 
 P-STDP-2 and P-CTRL-2 run modified copies of models/protocols/P-STDP-2_graupner_brunel_DP.json
 (17 runs, about 20 s of wall time on the CPU); P-LTD-1 modified copies of
-models/protocols/P-LTD-1_shouval_frequency.json (11 frequencies plus 9 bisection steps, about
-15 s); P-LTP-1, P-CTRL-3 and P-TAG modified copies of models/protocols/P-LTP-1_tagging_capture.json
-with two pathways (9 runs of 8 h 20 min of biological time at dt = 1 ms, about 2 s each; every
+models/protocols/P-LTD-1_shouval_frequency.json (11 frequencies plus 6 bisection steps, about
+10 s); P-LTP-1, P-CTRL-3 and P-TAG modified copies of models/protocols/P-LTP-1_tagging_capture.json
+with two pathways (9 runs of 8 h 20 min of biological time at dt = 1 ms, 2-3 s each; every
 stimulus is shifted to start 20 min into the run, so that the plots show the baseline and the
 blocker can start 15 min before STET). The runs go to a temporary folder, deleted unless --keep.
 The measured numbers are printed on stdout. Needs only numpy and matplotlib. Units: ms, s, min,
@@ -272,8 +272,10 @@ def ltd_figure(args, workdir):
             traces[f_hz] = tr
         ref = f"{DOSSIER_LTD[f_hz]:.3f}" if f_hz in DOSSIER_LTD else "-"
         print(f"  {f_hz:5g}  {results[f_hz]:.4f}  {ref}")
-    lo = max(f for f in LTD_FREQS if results[f] < 1.0 and f < DOSSIER_CROSSOVER_HZ)
-    hi = min(f for f in LTD_FREQS if results[f] > 1.0 and f > lo)
+    i = next(i for i, f in enumerate(LTD_FREQS) if results[f] > 1.0)  # first frequency with LTP
+    lo, hi = LTD_FREQS[i - 1], LTD_FREQS[i]
+    if not results[lo] < 1.0:
+        sys.exit(f"plot_plasticity: P-LTD-1: no LTD below {hi} Hz, no crossover to bisect")
     while hi - lo > BISECTION_WIDTH_HZ:
         mid = 0.5 * (lo + hi)
         results[mid], _ = ltd_run(args, base, workdir, mid, trace=False)
@@ -307,14 +309,17 @@ def ltd_figure(args, workdir):
     ax.legend(loc="upper left", fontsize=8.5, framealpha=0.9)
     ax.set_title("frequency response (BCM shape)", fontsize=10)
 
-    colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(LTD_TRACE_FREQS)))
+    colors = ["#1b4f72", "#5dade2", "#27ae60", "#e67e22", "#c0392b"]
     for color, f_hz in zip(colors, LTD_TRACE_FREQS):
-        tr = traces[f_hz]
-        ax_p.plot(np.arange(len(tr)), tr, color=color, lw=1.6, label=f"{f_hz:g} Hz")
+        tr = traces[f_hz]  # tr[k]: after k pulses, one step before pulse k + 1
+        ax_p.plot(np.arange(1, len(tr)), tr[1:], color=color, lw=1.6, label=f"{f_hz:g} Hz")
     ax_p.axhline(1.0, color="0.4", lw=0.9, ls=":")
+    ax_p.set_xscale("log")
     ax_p.set_xlabel("presynaptic pulses delivered")
     ax_p.set_ylabel("W / W0")
-    ax_p.set_xlim(0, LTD_PULSES)
+    ax_p.set_xlim(1, LTD_PULSES)
+    ax_p.set_xticks([1, 3, 10, 30, 100, 300, 900])
+    ax_p.set_xticklabels(["1", "3", "10", "30", "100", "300", "900"])
     ax_p.set_ylim(0, 4.4)
     ax_p.grid(alpha=0.25)
     ax_p.legend(loc="center right", fontsize=8.5, framealpha=0.9, title="frequency", title_fontsize=8.5)
@@ -442,7 +447,7 @@ def ltp_figure(args, workdir):
              "drug": ("#c0392b", "STET + protein-synthesis blocker (P-CTRL-3)")}
     for ax_ in (ax, ax_s):
         ax_.axvspan(BLOCKER[0] / HOUR, BLOCKER[1] / HOUR, color="#c0392b", alpha=0.08, lw=0,
-                    label="blocker (α = 0), −15 min … +3 h")
+                    label="blocker (α = 0) of the P-CTRL-3 run, −15 min … +3 h")
         ax_.axhline(0.0, color="0.4", lw=0.8, ls=":")
     for key, (color, label) in style.items():
         r = runs[key]
@@ -451,11 +456,12 @@ def ltp_figure(args, workdir):
         ax.plot([t / HOUR for t in ref], list(ref.values()), "s", ms=8, mfc="none", mew=1.5,
                 color=style[key][0], label=None)
     ax.plot([], [], "s", ms=8, mfc="none", mew=1.5, color="0.3", label="dossier (10 min, 3 h, 8 h)")
-    stim_ticks(ax, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.95, label="100 Hz trains (STET: all three)")
+    stim_ticks(ax, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.93,
+               label="trains at 0, 10, 20 min (STET); WTET, one train: the first")
     ax.set_xlabel("time since the first train (h)")
     ax.set_ylabel("w / w0 − 1 of the stimulated synapse")
-    ax.set_xlim(T_STIM / -HOUR, 8)
-    ax.set_ylim(-0.05, 1.35)
+    ax.set_xlim(T_STIM / -HOUR, 8.2)
+    ax.set_ylim(-0.05, 1.8)
     ax.grid(alpha=0.25)
     ax.legend(loc="upper right", fontsize=8.3, framealpha=0.92)
     ax.set_title("P-LTP-1 and P-CTRL-3: w = h + h0 z", fontsize=10)
@@ -466,12 +472,12 @@ def ltp_figure(args, workdir):
                   label=f"early phase h − h0, {suffix}" + (" (identical)" if r is drug else ""))
         ax_s.plot(r.t / HOUR, H0 * r.z[:, 0], ls, color="#8e44ad", lw=1.7, label=f"late phase h0 z, {suffix}")
     ax_s.plot(stet_r.t / HOUR, H0 * stet_r.change(0), "-", color="0.2", lw=1.0, alpha=0.6, label="total w − w0, STET")
-    stim_ticks(ax_s, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.95)
+    stim_ticks(ax_s, [0.0, 10 * MINUTE, 20 * MINUTE], "0.2", 0.93)
     ax_s.set_xlabel("time since the first train (h)")
     ax_s.set_ylabel("mV (h0 = 4.20 mV)")
     sec(ax_s).set_ylabel("relative to w0")
-    ax_s.set_xlim(T_STIM / -HOUR, 8)
-    ax_s.set_ylim(-0.2, 5.6)
+    ax_s.set_xlim(T_STIM / -HOUR, 8.2)
+    ax_s.set_ylim(-0.2, 7.9)
     ax_s.grid(alpha=0.25)
     ax_s.legend(loc="upper right", fontsize=8.0, framealpha=0.92)
     ax_s.set_title("STET: protein-free E-LTP (h) and protein-dependent L-LTP (z)", fontsize=10)
@@ -486,7 +492,7 @@ def ltp_figure(args, workdir):
 
 def tagging_figure(args, workdir):
     base = m6_base()
-    cases = [("T1", "T1: WTET on S2 alone", wtet(0.0), [], None),
+    cases = [("T1", "T1: WTET on S2 alone", [], wtet(0.0), None),
              ("T2", "T2: STET on S1 at 0, WTET on S2 at +30 min", stet(0.0), wtet(30 * MINUTE), None)]
     for d in DOSSIER_T4B:
         cases.append((f"T4b_{d}", f"T4b: WTET on S2 at 0, STET on S1 at +{d} min", [], [], d))
@@ -498,48 +504,53 @@ def tagging_figure(args, workdir):
     end = 8 * HOUR
     print("P-TAG: z(S2) and w/w0 - 1 at 8 h after the first stimulus")
     t1 = runs["T1"]
-    print(f"  T1: S2 w/w0 - 1 = {t1.change(1, 5 * HOUR):.4f} at 5 h, {t1.change(1, end):.4f} at 8 h; z(S2) {t1.z[-1, 1]:.4f}")
+    print(f"  T1: S2 w/w0 - 1 = {t1.change(1, 5 * HOUR):.4f} at 5 h, {t1.change(1, end):.4f} at 8 h; "
+          f"z(S2) {t1.z[t1.at(end), 1]:.4f}")
     t2 = runs["T2"]
     w1, w2 = t2.change(0, 30 * MINUTE + HOUR), t2.change(1, 30 * MINUTE + HOUR)
-    print(f"  T2: S1 {w1:.3f} -> {t2.change(0, end):.3f}, S2 {w2:.3f} -> {t2.change(1, end):.3f} (1 h after the WTET -> 8 h); "
-          f"z(S2) {t2.z[t2.at(end), 1]:.4f}")
+    print(f"  T2: S1 {w1:.3f} -> {t2.change(0, end):.3f}, S2 {w2:.3f} -> {t2.change(1, end):.3f} "
+          f"(1 h after the WTET -> 8 h); z(S2) {t2.z[t2.at(end), 1]:.5f}")
     for d, ref in DOSSIER_T4B.items():
         r = runs[f"T4b_{d}"]
         print(f"  T4b +{d} min: z(S2) {r.z[r.at(end), 1]:.4f} (dossier {ref:.3f}), S2 w/w0 - 1 {r.change(1, end):.4f}, "
               f"S1 {r.change(0, end):.3f}")
 
-    fig, (ax_z, ax_w) = plt.subplots(1, 2, figsize=(13, 5.0))
+    fig, (ax_z, ax_w) = plt.subplots(1, 2, figsize=(13, 5.2))
     t4b_colors = {30: "#1f77b4", 60: "#2ca02c", 75: "#d62728"}
-    style = {"T1": ("0.45", "--"), "T2": ("#8e44ad", "-")}
-    style.update({f"T4b_{d}": (c, "-") for d, c in t4b_colors.items()})
+    style = {"T1": ("0.25", (0, (4, 3)), 3), "T2": ("#8e44ad", "-", 2)}
+    style.update({f"T4b_{d}": (c, "-", 2) for d, c in t4b_colors.items()})
     for key, label, _, _, _ in cases:
-        color, ls = style[key]
+        color, ls, z = style[key]
         r = runs[key]
-        ax_z.plot(r.t / HOUR, r.z[:, 1], ls, color=color, lw=1.8, label=label)
-        ax_w.plot(r.t / HOUR, r.change(1), ls, color=color, lw=1.8, label=label)
+        ax_z.plot(r.t / HOUR, r.z[:, 1], linestyle=ls, color=color, lw=1.8, label=label, zorder=z)
+        ax_w.plot(r.t / HOUR, r.change(1), linestyle=ls, color=color, lw=1.8, label=label, zorder=z)
     for d, ref in DOSSIER_T4B.items():
-        r = runs[f"T4b_{d}"]
-        ax_z.plot([end / HOUR], [ref], "s", ms=9, mfc="none", mew=1.6, color=t4b_colors[d])
-        ax_z.annotate(f"{r.z[r.at(end), 1]:.3f} (dossier {ref:.3f})", (end / HOUR, ref), xytext=(-8, 6 if d != 75 else 4),
-                      textcoords="offset points", ha="right", fontsize=8.5, color=t4b_colors[d])
-    ax_z.annotate(f"{t2.z[t2.at(end), 1]:.3f}", (end / HOUR, t2.z[t2.at(end), 1]), xytext=(-8, 6),
-                  textcoords="offset points", ha="right", fontsize=8.5, color=style["T2"][0])
-    ax_z.plot([], [], "s", ms=9, mfc="none", mew=1.6, color="0.3", label="dossier z(S2) at 8 h (T4b)")
+        ax_z.plot([end / HOUR], [ref], "s", ms=9, mfc="none", mew=1.6, color=t4b_colors[d], zorder=4)
+    ax_z.plot([], [], "s", ms=9, mfc="none", mew=1.6, color="0.3", label="dossier, T4b at 8 h")
+    z_end = {key: r.z[r.at(end), 1] for key, r in runs.items()}
+    rows = [f"T4b, STET +{d} min:  {z_end[f'T4b_{d}']:.3f}   ({ref:.3f})" for d, ref in DOSSIER_T4B.items()]
+    rows += [f"T2:  {z_end['T2']:.3f}", f"T1:  {z_end['T1']:.3f}"]
+    ax_z.text(0.97, 0.47, "z(S2) at 8 h, engram   (dossier)\n" + "\n".join(rows), transform=ax_z.transAxes,
+              ha="right", va="center", multialignment="left", fontsize=8.5, family="monospace",
+              bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
     for d, c in t4b_colors.items():
-        stim_ticks(ax_z, [d * MINUTE + k * 10 * MINUTE for k in range(3)], c, 0.93)
-        stim_ticks(ax_w, [d * MINUTE + k * 10 * MINUTE for k in range(3)], c, 0.93)
+        stim_ticks(ax_w, [d * MINUTE + k * 10 * MINUTE for k in range(3)], c, 0.92)
+    ax_w.text(1.95 / 8.5 + 0.04, 0.945, "STET trains on S1 (T4b)", transform=ax_w.transAxes, fontsize=8.5,
+              va="center", color="0.2")
+    ax_w.text(0.97, 0.45, "T1 (dashed) and T4b +75 min coincide:\nthe tag of S2 has decayed\nbefore the proteins arrive",
+              transform=ax_w.transAxes, ha="right", va="center", fontsize=8.5, color="0.2")
     for ax_ in (ax_z, ax_w):
         ax_.axhline(0.0, color="0.4", lw=0.8, ls=":")
         ax_.set_xlabel("time since the first stimulus (h)")
-        ax_.set_xlim(T_STIM / -HOUR, 8.15)
+        ax_.set_xlim(T_STIM / -HOUR, 8.2)
         ax_.grid(alpha=0.25)
-    ax_z.set_ylabel("late phase z of S2 (h0 z / h0)")
-    ax_z.set_ylim(-0.02, 0.72)
-    ax_z.set_title("late phase of the weak pathway S2 (captured proteins)", fontsize=10)
-    ax_z.legend(loc="upper left", fontsize=8.3, framealpha=0.92)
+    ax_z.set_ylabel("late phase z of S2 (= h0 z / w0)")
+    ax_z.set_ylim(-0.02, 0.85)
+    ax_z.set_title("late phase of the weakly tetanised pathway S2 (captured proteins)", fontsize=10)
+    ax_z.legend(loc="upper right", fontsize=8.3, framealpha=0.95)
     ax_w.set_ylabel("w / w0 − 1 of S2 (w = h + h0 z)")
-    ax_w.set_ylim(-0.02, 0.72)
-    ax_w.set_title("total change of S2 (bars at the top: STET trains on S1 in T4b)", fontsize=10)
+    ax_w.set_ylim(-0.02, max(0.85, 1.25 * max(float(r.change(1).max()) for r in runs.values())))
+    ax_w.set_title("total change of S2 (early + late phase)", fontsize=10)
     fig.suptitle("P-TAG: synaptic tagging and capture (Frey & Morris 1997) in M6; pathways S1, S2 onto one neuron "
                  f"sharing its proteins; snapshots every {M6_EVERY / MINUTE:.0f} min", fontsize=11)
     fig.tight_layout()
