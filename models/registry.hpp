@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "models/neurons/adex_cond_exp.hpp"
+#include "models/neurons/adex_cond_nmda.hpp"
 #include "models/neurons/lif_cond_exp.hpp"
 #include "models/neurons/lif_cond_nmda.hpp"
 #include "models/neurons/lif_curr_exp.hpp"
@@ -18,7 +19,8 @@ struct type_list {
 };
 
 using neuron_models = type_list<neurons::lif_delta, neurons::lif_curr_exp, neurons::lif_cond_exp,
-                                neurons::adex_cond_exp, neurons::lif_cond_nmda>;
+                                neurons::adex_cond_exp, neurons::lif_cond_nmda,
+                                neurons::adex_cond_nmda>;
 
 // Calls f.template operator()<T>() for the type with the given index in a type_list (and
 // returns its result, or a value-initialised one for an index out of range).

@@ -4,6 +4,7 @@
 //   param table, state (only `real` fields, a table of names and units), derived (computed once
 //   per dt on the host), derive(), check(), initial(), and the ENGRAM_HOST_DEVICE update().
 // Per-population state lives in structure-of-arrays form: field k of neuron i at soa[k*n + i].
+#include <array>
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -51,6 +52,15 @@ ENGRAM_HOST_DEVICE inline void store_state(real* soa, std::size_t n, std::size_t
   constexpr std::size_t k_n = sizeof(State) / sizeof(real);
   for (std::size_t k = 0; k < k_n; ++k)
     std::memcpy(&soa[k * n + i], reinterpret_cast<const char*>(&s) + k * sizeof(real), sizeof(real));
+}
+
+// Concatenates two parameter tables (a model's own entries and shared ones, e.g. receptors).
+template <class T, std::size_t N, std::size_t M>
+constexpr std::array<T, N + M> join_tables(const T (&a)[N], const T (&b)[M]) {
+  std::array<T, N + M> r{};
+  for (std::size_t i = 0; i < N; ++i) r[i] = a[i];
+  for (std::size_t i = 0; i < M; ++i) r[N + i] = b[i];
+  return r;
 }
 
 // Steps of a duration, rounded to the nearest step (t_ref, intervals).

@@ -245,7 +245,7 @@ TEST(NeuronAnalytic, P_UNIT_2_DualExponentialNmdaConductance) {
   double peak = 0, t_peak = 0;
   for (int k = 1; k <= 3000; ++k) {
     n.step();
-    const double g = n.s.g_NMDA;
+    const double g = n.s.g.g_NMDA;
     if (g > peak) peak = g, t_peak = k * dt;
   }
   // The integral at dt = 0.1 ms: float propagators carry a relative error of ~3e-8 per step,
@@ -255,7 +255,7 @@ TEST(NeuronAnalytic, P_UNIT_2_DualExponentialNmdaConductance) {
   double integral = 0;
   for (int k = 1; k <= 20000; ++k) {  // 2 s: the tail beyond is < 1e-8 of the integral
     q.step();
-    integral += q.s.g_NMDA * 0.1;
+    integral += q.s.g.g_NMDA * 0.1;
   }
   const double tr = 2.0, td = 100.0;
   const double tp = td * tr * std::log(td / tr) / (td - tr);
@@ -272,8 +272,8 @@ TEST(NeuronAnalytic, P_UNIT_2_DualExponentialNmdaConductance) {
     const double t = k * 0.1;
     const double tp_b = 200.0 * 60.0 * std::log(200.0 / 60.0) / 140.0;
     const double N_b = 1.0 / (std::exp(-tp_b / 200.0) - std::exp(-tp_b / 60.0));
-    ASSERT_NEAR(m.s.g_NMDA, 2.5 * N * (std::exp(-t / td) - std::exp(-t / tr)), 2.5e-4) << t;
-    ASSERT_NEAR(m.s.g_GABA_B, 1.5 * N_b * (std::exp(-t / 200.0) - std::exp(-t / 60.0)), 1.5e-4) << t;
+    ASSERT_NEAR(m.s.g.g_NMDA, 2.5 * N * (std::exp(-t / td) - std::exp(-t / tr)), 2.5e-4) << t;
+    ASSERT_NEAR(m.s.g.g_GABA_B, 1.5 * N_b * (std::exp(-t / 200.0) - std::exp(-t / 60.0)), 1.5e-4) << t;
   }
 }
 
@@ -333,4 +333,52 @@ TEST(NeuronAnalytic, P_META_1_NmdaRatioBarelyChangesTheEpspAtRest) {
   EXPECT_GT(k15, k1);
   EXPECT_GT(k2, k15);
   EXPECT_LT(k2 / k1, 1.25);
+}
+
+// adex_cond_nmda with AMPA and GABA_A input only is adex_cond_exp (same equations, the
+// receptor sum associated differently): the membrane potentials agree within float rounding
+// through a 500 ms run with spikes.
+TEST(NeuronAnalytic, AdexNmdaWithoutNmdaMatchesAdexCondExp) {
+  adex_cond_exp::params pe;
+  adex_cond_nmda::params pn;
+  single_neuron<adex_cond_exp> a(pe, 0.1);
+  single_neuron<adex_cond_nmda> b(pn, 0.1);
+  int spikes_a = 0, spikes_b = 0;
+  for (int k = 0; k < 5000; ++k) {
+    const float ampa = (k % 37 == 0) ? 3.0f : 0.0f, gaba = (k % 91 == 0) ? 5.0f : 0.0f;
+    spikes_a += a.step({ampa, gaba}, 1000.0f);
+    spikes_b += b.step({ampa, 0.f, gaba, 0.f}, 1000.0f);
+    ASSERT_NEAR(a.s.v, b.s.v, 2e-3) << "step " << k;
+  }
+  EXPECT_EQ(spikes_a, spikes_b);
+  EXPECT_GT(spikes_a, 3);
+}
+
+// The Mg2+ block in adex_cond_nmda: with a constant NMDA conductance (and a, b = 0) V settles
+// where leak, spike current and blocked NMDA current balance:
+// -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - (1 - block) B(V) g V = 0.
+TEST(NeuronAnalytic, AdexNmdaMagnesiumBlockSetsTheSteadyState) {
+  struct variant {
+    double mg, block;
+  } cases[] = {{1.0, 0.0}, {2.0, 0.0}, {1.0, 0.5}};
+  for (const auto& c : cases) {
+    adex_cond_nmda::params p;
+    p.a = 0;
+    p.b = 0;
+    p.tau_NMDA_rise = 1e-3;
+    p.tau_NMDA_decay = 1e12;
+    p.Mg = c.mg;
+    p.NMDA_block = c.block;
+    single_neuron<adex_cond_nmda> n(p, 0.1);
+    const double g = 3.0;  // nS: stays subthreshold
+    n.step({0.f, static_cast<float>(g), 0.f, 0.f});
+    for (int k = 0; k < 20000; ++k) ASSERT_FALSE(n.step()) << "must stay subthreshold";
+    auto current = [&](double v) {
+      const double b = 1.0 / (1.0 + std::exp(-0.062 * v) * c.mg / 3.57);
+      return -30.0 * (v + 70.6) + 30.0 * 2.0 * std::exp((v + 50.4) / 2.0) - (1 - c.block) * b * g * v;
+    };
+    double lo = -70.6, hi = -55.0;  // current > 0 at lo, < 0 at hi (the stable fixed point)
+    for (int i = 0; i < 100; ++i) (current(0.5 * (lo + hi)) > 0 ? lo : hi) = 0.5 * (lo + hi);
+    EXPECT_NEAR(n.s.v, 0.5 * (lo + hi), 2e-3) << "Mg " << c.mg << " mM, block " << c.block;
+  }
 }
