@@ -334,6 +334,7 @@ class cuda_simulation final : public simulation {
       if (d.rule.derived.size() > static_cast<std::size_t>(max_rule_derived_bytes))
         throw internal_error("a plasticity rule's derived parameters exceed max_rule_derived_bytes");
       d.rule_state.upload(d.rule.state);
+      d.rule.state = {};  // the device copy is the live one; keep no host copy of 4-12 bytes per synapse
       d.rule_pre.resize(static_cast<std::uint64_t>(d.rule.n_pre) * pops_[static_cast<std::size_t>(d.source)].n);
       d.rule_post.resize(static_cast<std::uint64_t>(d.rule.n_post) * pops_[static_cast<std::size_t>(d.target_pop)].n);
       d.post_bound.resize(2);

@@ -5,6 +5,7 @@
 
 #include "engram/models.hpp"
 #include "engram/simulation.hpp"
+#include "plasticity_setup.hpp"
 #include "synapse_table.hpp"
 
 
@@ -45,9 +46,13 @@ memory_estimate estimate_memory(const network& net) {
     synapses += here;
     row_index_bytes += 8.0 * (ns + 1);  // CSR row pointers
     if (pr.plasticity)
-      if (const auto* r = find_plasticity_rule(pr.plasticity->rule))
-        // state per synapse, traces per neuron, and a spike history of about 25 ms at 0.1 ms
-        rule_bytes += here * 4.0 * static_cast<double>(r->state.size()) + 16.0 * (ns + nt) + 256.0 * ns;
+      if (const auto* r = find_plasticity_rule(pr.plasticity->rule)) {
+        // state per synapse; traces (at most 16 bytes) and the fixed-point sum (8) per neuron;
+        // spike histories of delay + 1 steps (an upper bound: populations share theirs)
+        const auto [pre_delay, post_delay] = rule_delay_steps(net, static_cast<std::size_t>(&pr - net.projections.data()));
+        rule_bytes += here * 4.0 * static_cast<double>(r->state.size()) + 16.0 * (ns + nt) + 8.0 * nt +
+                      (pre_delay + 1.0) * ns + (post_delay + 1.0) * nt;
+      }
     const double dmax = pr.delay.max_value();
     max_delay_steps = std::max(max_delay_steps, std::isfinite(dmax) ? dmax / net.run.dt : 4.0 * pr.delay.nominal() / net.run.dt);
   }

@@ -10,6 +10,21 @@
 
 namespace engram {
 
+std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection) {
+  const auto& pr = net.projections[projection];
+  if (!pr.plasticity) return {0, 0};
+  const auto* info = find_plasticity_rule(pr.plasticity->rule);
+  if (!info) return {0, 0};
+  return dispatch_rule(info->index, [&]<class R>() {
+    typename R::params p;
+    make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);
+    if constexpr (requires { R::D_defaults_to_synaptic_delay; })
+      if (p.D < 0) p.D = pr.delay.nominal();
+    const typename R::derived d = R::derive(p, net.run.dt);
+    return std::pair<std::uint32_t, std::uint32_t>{R::delay_steps(d), R::post_delay_steps(d)};
+  });
+}
+
 plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses) {
   plasticity_setup ps;
   const auto& pr = net.projections[projection];

@@ -3,6 +3,7 @@
 // parameters (bytes of the rule's `derived` struct), and the initial per-synapse state drawn
 // with keys (seed, projection, synapse), so that every backend starts from the same numbers.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engram/config.hpp"
@@ -19,6 +20,10 @@ struct plasticity_setup {
   std::vector<real> state;        // n_state x synapses (structure of arrays)
 };
 plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses);
+
+// Steps by which a projection's rule sees presynaptic and postsynaptic spikes late (its spike
+// history needs one more step than each); {0, 0} for a static projection.
+std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection);
 
 // The weights spikes deliver (host side, for snapshots): the rule's efficacy of each stored
 // weight given its synapse state, or the weights themselves for a static projection.

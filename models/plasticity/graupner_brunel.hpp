@@ -104,6 +104,9 @@ struct graupner_brunel {
     c.require(p.camkii_autophosphorylation == 0 || p.camkii_autophosphorylation == 1,
               "camkii_autophosphorylation", "must be 1 (wild type) or 0 (T286A-like mutant)");
     const double k = p.drift_dt / dt;
+    c.require((p.gamma_p + p.gamma_d) * dt / p.tau < 1, "gamma_p",
+              "(gamma_p + gamma_d) dt / tau must be < 1 (explicit Euler of the calcium-gated terms)");
+    c.require(k <= max_parameter_steps, "drift_dt", "must be at most 2e9 steps");
     c.require(p.drift_dt > 0 && std::fabs(k - std::floor(k + 0.5)) < 1e-9, "drift_dt",
               "must be a positive multiple of dt");
     c.require(p.drift_dt <= 0.01 * p.tau, "drift_dt", "must be at most tau / 100 (explicit Euler)");
@@ -195,7 +198,7 @@ struct graupner_brunel {
     s.rho = r + d.drift * f;
   }
   ENGRAM_HOST_DEVICE static real efficacy(real w, const state& s, const derived& d) {
-    return w * (real(1) + d.b_minus_1 * s.rho);
+    return w * non_negative(real(1) + d.b_minus_1 * s.rho);
   }
 };
 

@@ -14,7 +14,9 @@
 //     post_bound(post_state) -> real                   reduced (max) over the target population
 //     row_quiet(pre_state, real max_bound, derived, t) no synapse of the row changes at step t
 //     synapse_step(state&, derived, pre_state, post_state, t, synapse_noise)
-//     efficacy(real w, state, derived) -> real         the weight a spike delivers
+//     efficacy(real w, state, derived) -> real         the weight a spike delivers: w times a
+//                                                      factor >= 0 (non_negative), so the sign of
+//                                                      w is kept and conductances stay >= 0
 // and, for rules with slow processes (phase 7; detected with has_slow_processes):
 //     slow_every(derived) -> steps                     run at the end of step t when (t+1) % every == 0
 //     protein_drive(state, derived) -> real            summed per postsynaptic neuron in fixed point
@@ -53,6 +55,13 @@ struct synapse_noise {
   }
 };
 
+// The factor of an efficacy, never negative (noise or strong LTD can push a rule's state past
+// the point where its weight would change sign).
+ENGRAM_HOST_DEVICE inline real non_negative(real x) { return x > real(0) ? x : real(0); }
+
+// Largest step count a duration parameter may have (step counters are 32-bit).
+inline constexpr double max_parameter_steps = 2.0e9;
+
 // The calcium of Graupner & Brunel (2012) (dossier M3.2), shared by the rules built on it:
 // c = C_pre kappa_NMDA x_pre + C_post y_post, with x_pre a trace of the presynaptic spikes D
 // late and y_post a trace of the postsynaptic spikes, both decaying with tau_Ca. Linear in the
@@ -69,6 +78,7 @@ struct gb_calcium {
     c.require(p.C_pre >= 0, "C_pre", "must be >= 0");
     c.require(p.C_post >= 0, "C_post", "must be >= 0");
     c.require(p.D >= 0 && p.D / dt <= 65535, "D", "must be >= 0 ms and at most 65535 steps");
+    c.require(p.tau_Ca / dt <= max_parameter_steps, "tau_Ca", "must be at most 2e9 steps");
     c.require(p.theta_d > 0, "theta_d", "must be > 0");
     c.require(p.theta_p >= p.theta_d, "theta_p", "must be >= theta_d (potentiation needs more calcium than depression)");
     c.require(p.kappa_NMDA >= 0, "kappa_NMDA", "must be >= 0");

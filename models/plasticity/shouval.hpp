@@ -26,9 +26,11 @@
 //   1. update_pre / update_post: traces decay exactly by one step, then this step's presynaptic
 //      spike / BPAP arrival is applied, so the traces hold their values at the step's start t_n;
 //      on_bpap (the VDCC jump) for the synapses whose BPAP arrives this step.
-//   2. synapse_step with the dendritic voltage V(t_n): Ca decays exactly and the influx, evaluated
-//      at t_n, is held over the step (exponential Euler, first order in dt); then W takes one explicit
-//      Euler step with the new Ca (folmez update_w order).
+//   2. synapse_step with the dendritic voltage V: Ca decays exactly and the influx, evaluated at
+//      that V, is held over the step (exponential Euler, first order in dt); then W takes one
+//      explicit Euler step with the new Ca (folmez update_w order). In the unit tests V is V(t_n);
+//      in a network it is the neuron's membrane potential after this step's neuron update (the
+//      same on both backends; V_reset right after a spike, with the BPAP added).
 // W is stored as a float plus its rounding residue (compensated sum): at resting calcium one step
 // moves W by ~1e-8 |W - 0.25| (tau(0) = 2.78 h against dt = 0.1 ms, beyond float's 2^-24), which a
 // plain float sum would round away, so W would never relax back to 0.25.
@@ -38,6 +40,7 @@
 
 #include "models/math.hpp"
 #include "models/neurons/neuron_common.hpp"
+#include "models/plasticity/rule_common.hpp"
 #include "models/synapses/receptors.hpp"
 
 namespace engram::plasticity {
@@ -127,7 +130,8 @@ struct shouval {
     c.require(p.P4 > 0, "P4", "must be > 0 ms (bounds the learning rate)");
     c.require(p.lambda >= 0, "lambda", "must be >= 0");
     c.require(p.lambda * dt < 0.1 * p.P4, "lambda", "lambda dt must be below P4 / 10 (explicit Euler on W)");
-    c.require(std::isfinite(p.W_init), "W_init", "must be finite");
+    c.require(p.W_init > 0 && std::isfinite(p.W_init), "W_init", "must be > 0 (efficacies are weight x W / W_init)");
+    c.require(p.D / dt <= 65535, "D", "must be at most 65535 steps");
     c.require(p.kappa_NMDA >= 0, "kappa_NMDA", "must be >= 0");
     c.require(p.nmda_block >= 0 && p.nmda_block <= 1, "nmda_block", "must lie in [0, 1]");
     c.require(p.nmda_saturating == 0 || p.nmda_saturating == 1, "nmda_saturating",
@@ -245,7 +249,7 @@ struct shouval {
     w_step(s, d, s.ca);
   }
   ENGRAM_HOST_DEVICE static real efficacy(real w, const state& s, const derived& d) {
-    return w * ((s.w + s.w_lo) * d.inv_W_init);
+    return w * non_negative((s.w + s.w_lo) * d.inv_W_init);
   }
 
   // One step of the receptor occupancy: decay, then this step's presynaptic spike.
@@ -293,7 +297,10 @@ struct shouval {
     s.ca = s.ca * d.ca_decay + (pre.o_f + pre.o_s) * drive * d.ca_gain;
   }
   // One explicit Euler step of W at calcium c, summed with compensation (see the header comment).
-  ENGRAM_HOST_DEVICE static void w_step(state& s, const derived& d, real c) {
+  // Calcium below 0 (possible only if the dendrite goes above V_r, e.g. a huge BPAP) counts as
+  // 0: eta has a pole at negative c for odd P3.
+  ENGRAM_HOST_DEVICE static void w_step(state& s, const derived& d, real c_in) {
+    const real c = c_in > real(0) ? c_in : real(0);
     const real dw = eta(c, d) * (omega(c, d) - d.lambda * s.w) * d.dt;
     const real y = dw - s.w_lo;
     const real t = s.w + y;

@@ -93,6 +93,13 @@ struct tagging_capture {
     c.require(p.alpha >= 0, "alpha", "must be >= 0");
     c.require(p.tau_z > 0, "tau_z", "must be > 0 ms");
     c.require(p.blocker_stop >= p.blocker_start, "blocker_stop", "must be >= blocker_start");
+    c.require((p.blocker_start < 0) == (p.blocker_stop < 0), "blocker_start",
+              "give both blocker_start and blocker_stop (ms, >= 0), or neither");
+    c.require(p.blocker_stop / dt <= 1e15, "blocker_stop", "must be at most 1e15 steps");
+    c.require((p.gamma_p + p.gamma_d) * dt / p.tau_h < 1, "gamma_p",
+              "(gamma_p + gamma_d) dt / tau_h must be < 1 (explicit Euler of the calcium-gated terms)");
+    c.require(p.alpha * p.slow_dt / p.tau_z < 1, "alpha", "alpha slow_dt / tau_z must be < 1 (explicit Euler of z)");
+    c.require(p.slow_dt / dt <= max_parameter_steps, "slow_dt", "must be at most 2e9 steps");
     const double k = p.slow_dt / dt;
     c.require(p.slow_dt > 0 && std::fabs(k - std::floor(k + 0.5)) < 1e-9, "slow_dt", "must be a positive multiple of dt");
     c.require(p.slow_dt <= 0.01 * std::min(p.tau_z, p.tau_h / 0.1), "slow_dt", "must be at most 1% of tau_z and of tau_h / 0.1");
@@ -197,7 +204,7 @@ struct tagging_capture {
     s.h = s.h - d.relax * e;
   }
   ENGRAM_HOST_DEVICE static real efficacy(real w, const state& s, const derived& d) {
-    return w * ((s.h + d.h0 * s.z) * d.inv_h0);
+    return w * non_negative((s.h + d.h0 * s.z) * d.inv_h0);
   }
 };
 
