@@ -199,18 +199,11 @@ class cuda_simulation final : public simulation {
   }
   std::string backend_name() const override { return "cuda"; }
   int threads() const override { return 1; }
-  std::vector<std::uint64_t> projection_sizes() const override {
-    std::vector<std::uint64_t> v;
-    for (const auto& t : tables_) v.push_back(t.size());
-    return v;
-  }
+  std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
-    std::uint64_t syn = 0, bytes = 0;
-    for (std::size_t j = 0; j < tables_.size(); ++j) {
-      syn += tables_[j].size();
-      bytes += tables_[j].size() * (synapse_table::bytes_per_synapse + static_cast<std::uint64_t>(projs_[j].rule.n_state) * sizeof(real));
-    }
-    return syn ? (bytes + syn / 2) / syn : synapse_table::bytes_per_synapse;
+    std::vector<int> rule_values;
+    for (const auto& pj : projs_) rule_values.push_back(pj.rule.n_state);
+    return mean_bytes_per_synapse(tables_, rule_values);
   }
 
   state_blocks export_state() override {

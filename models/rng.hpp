@@ -67,14 +67,20 @@ class stream {
   int used_ = 2;
 };
 
+// The four 32-bit words of the Philox block for (domain, object, entity, step, chunk).
+ENGRAM_HOST_DEVICE inline philox::ctr_type block(std::uint64_t seed, domain d, std::uint32_t object, std::uint32_t entity,
+                                                 std::uint32_t step, std::uint32_t chunk) {
+  philox gen;
+  const philox::ctr_type c = {{(static_cast<std::uint32_t>(d) << 24) | (object & 0xffffffu), entity, step, chunk}};
+  return gen(c, make_key(seed));
+}
+
 // Two independent uniforms for (domain, object, entity, step, chunk): used per neuron per
 // step where the number of draws is known (Poisson input).
 ENGRAM_HOST_DEVICE inline void uniform_pair(std::uint64_t seed, domain d, std::uint32_t object,
                                             std::uint32_t entity, std::uint32_t step,
                                             std::uint32_t chunk, double& u0, double& u1) {
-  philox gen;
-  const philox::ctr_type c = {{(static_cast<std::uint32_t>(d) << 24) | (object & 0xffffffu), entity, step, chunk}};
-  const philox::ctr_type r = gen(c, make_key(seed));
+  const philox::ctr_type r = block(seed, d, object, entity, step, chunk);
   u0 = to_unit(r.v[0], r.v[1]);
   u1 = to_unit(r.v[2], r.v[3]);
 }

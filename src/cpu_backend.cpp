@@ -124,19 +124,11 @@ class cpu_simulation final : public simulation {
   const recording& results() override { return rec_; }
   std::string backend_name() const override { return "cpu"; }
   int threads() const override { return threads_; }
-  std::vector<std::uint64_t> projection_sizes() const override {
-    std::vector<std::uint64_t> v;
-    for (const auto& t : tables_) v.push_back(t.size());
-    return v;
-  }
-  // Static synapses, plus each plastic projection's rule state, averaged over all synapses.
+  std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
-    std::uint64_t syn = 0, bytes = 0;
-    for (std::size_t j = 0; j < tables_.size(); ++j) {
-      syn += tables_[j].size();
-      bytes += tables_[j].size() * synapse_table::bytes_per_synapse + plastic_[j].setup.state.size() * sizeof(real);
-    }
-    return syn ? (bytes + syn / 2) / syn : synapse_table::bytes_per_synapse;
+    std::vector<int> rule_values;
+    for (const auto& pl : plastic_) rule_values.push_back(pl.setup.n_state);
+    return mean_bytes_per_synapse(tables_, rule_values);
   }
 
   std::vector<float> state_variable(int population, const std::string& variable) override {

@@ -9,6 +9,21 @@
 namespace engram {
 
 namespace {
+// A model's or rule's parameters (with their defaults) and state variables, for the tables.
+template <class T>
+std::vector<model_field> param_fields() {
+  std::vector<model_field> v;
+  const typename T::params defaults{};
+  for (const auto& f : T::param_table) v.push_back({f.name, f.unit, defaults.*(f.member)});
+  return v;
+}
+template <class T>
+std::vector<model_field> state_fields() {
+  std::vector<model_field> v;
+  for (const auto& s : T::state_table) v.push_back({s.name, s.unit, 0.0});
+  return v;
+}
+
 template <class... Ms>
 std::vector<neuron_model_info> make_table(type_list<Ms...>) {
   std::vector<neuron_model_info> t;
@@ -18,9 +33,8 @@ std::vector<neuron_model_info> make_table(type_list<Ms...>) {
     m.name = M::name;
     m.index = index++;
     for (const auto& p : M::ports) m.ports.push_back({p.name, p.unit, 0.0});
-    const typename M::params defaults{};
-    for (const auto& f : M::param_table) m.params.push_back({f.name, f.unit, defaults.*(f.member)});
-    for (const auto& s : M::state_table) m.state.push_back({s.name, s.unit, 0.0});
+    m.params = param_fields<M>();
+    m.state = state_fields<M>();
     if constexpr (requires { M::voltage_relative_to_rest; }) m.voltage_relative_to_rest = M::voltage_relative_to_rest;
     t.push_back(std::move(m));
   };
@@ -65,10 +79,9 @@ std::vector<plasticity_rule_info> make_rule_table(type_list<Rs...>) {
     plasticity_rule_info r;
     r.name = R::name;
     r.index = index++;
-    const typename R::params defaults{};
-    for (const auto& f : R::param_table) r.params.push_back({f.name, f.unit, defaults.*(f.member)});
-    for (const auto& s : R::state_table) r.state.push_back({s.name, s.unit, 0.0});
-    r.parameter_sets = R::parameter_set_names;
+    r.params = param_fields<R>();
+    r.state = state_fields<R>();
+    if constexpr (has_parameter_sets<R>) r.parameter_sets = R::parameter_set_names;
     r.reads_membrane_potential = R::reads_membrane_potential;
     if constexpr (requires { R::D_defaults_to_synaptic_delay; }) r.delay_defaults_to_synaptic = R::D_defaults_to_synaptic_delay;
     t.push_back(std::move(r));
@@ -100,7 +113,9 @@ std::pair<std::string, std::string> check_plasticity_params(const plasticity_rul
   return dispatch_rule(r.index, [&]<class R>() {
     typename R::params p;
     if (!make_rule_params<R>(set, overrides, p))
-      return std::pair<std::string, std::string>{"set", fmt::format("unknown parameter set \"{}\" (known: {})", set, R::parameter_set_names)};
+      return std::pair<std::string, std::string>{
+          "set", has_parameter_sets<R> ? fmt::format("unknown parameter set \"{}\" (known: {})", set, r.parameter_sets)
+                                       : fmt::format("rule {} has no published parameter sets; give its params instead", r.name)};
     param_check c;
     R::check(p, dt, c);
     if (c.ok()) return std::pair<std::string, std::string>{};

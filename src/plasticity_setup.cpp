@@ -10,17 +10,29 @@
 
 namespace engram {
 
+namespace {
+// A projection's rule parameters as the model file resolves them (published set, overrides,
+// the projection's delay for rules whose D defaults to it); the description is validated.
+template <class R>
+typename R::params resolved_params(const projection& pr) {
+  typename R::params p;
+  make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);
+  if constexpr (requires { R::D_defaults_to_synaptic_delay; })
+    if (p.D < 0) p.D = pr.delay.nominal();  // validated: a constant delay
+  return p;
+}
+int rule_index(const projection& pr) {
+  const auto* info = pr.plasticity ? find_plasticity_rule(pr.plasticity->rule) : nullptr;
+  return info ? info->index : -1;
+}
+}  // namespace
+
 std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection) {
   const auto& pr = net.projections[projection];
-  if (!pr.plasticity) return {0, 0};
-  const auto* info = find_plasticity_rule(pr.plasticity->rule);
-  if (!info) return {0, 0};
-  return dispatch_rule(info->index, [&]<class R>() {
-    typename R::params p;
-    make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);
-    if constexpr (requires { R::D_defaults_to_synaptic_delay; })
-      if (p.D < 0) p.D = pr.delay.nominal();
-    const typename R::derived d = R::derive(p, net.run.dt);
+  const int rule = rule_index(pr);
+  if (rule < 0) return {0, 0};
+  return dispatch_rule(rule, [&]<class R>() {
+    const typename R::derived d = R::derive(resolved_params<R>(pr), net.run.dt);
     return std::pair<std::uint32_t, std::uint32_t>{R::delay_steps(d), R::post_delay_steps(d)};
   });
 }
@@ -28,14 +40,10 @@ std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std
 plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses) {
   plasticity_setup ps;
   const auto& pr = net.projections[projection];
-  if (!pr.plasticity) return ps;
-  for (const auto& r : plasticity_rules_info())
-    if (r.name == pr.plasticity->rule) ps.rule = r.index;
+  ps.rule = rule_index(pr);
+  if (ps.rule < 0) return ps;
   dispatch_rule(ps.rule, [&]<class R>() {
-    typename R::params p;
-    make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);  // validated
-    if constexpr (requires { R::D_defaults_to_synaptic_delay; })
-      if (p.D < 0) p.D = pr.delay.nominal();  // validated: a constant delay
+    const typename R::params p = resolved_params<R>(pr);
     const typename R::derived d = R::derive(p, net.run.dt);
     ps.derived.resize(sizeof d);
     std::memcpy(ps.derived.data(), &d, sizeof d);

@@ -106,10 +106,18 @@ def rule_variable(out, variable, projection):
     return np.load(base + ".npy"), np.load(base + "_times.npy"), np.load(base + "_pre.npy")
 
 
-def run_engram(args, model, workdir, label):
+def save_figure(fig, args, name):
+    fig.tight_layout()
+    png = os.path.join(args.outdir, name)
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    progress(f"wrote {png}")
+
+
+def pairing_run(args, model, workdir, label):
+    """A pairing protocol (P-STDP-2, P-CTRL-2): rho snapshots and their times."""
     out = engram_run(args, model, workdir, label)
-    rho = np.load(os.path.join(out, "rho_plastic.npy"))
-    times = np.load(os.path.join(out, "rho_plastic_times.npy"))
+    rho, times, _ = rule_variable(out, "rho", "plastic")
     post_spikes = len(np.load(os.path.join(out, "spikes_post.npy")))
     if post_spikes != PAIRS:
         progress(f"warning: {label}: the postsynaptic neuron fired {post_spikes} times, not {PAIRS}")
@@ -138,7 +146,7 @@ def stdp_figure(args, base, workdir):
         m["run"]["duration"] = end
         m["recorders"] = [{"type": "spikes", "population": "post"},
                           {"type": "weights", "projection": "plastic", "variable": "rho", "times": [0, end]}]
-        rho, _ = run_engram(args, m, workdir, f"stdp_dt{delta:+d}ms".replace("+", "p").replace("-", "m"))
+        rho, _ = pairing_run(args, m, workdir, f"stdp_dt{delta:+d}ms".replace("+", "p").replace("-", "m"))
         change, U, Dn, n_down, n_up = population_change(rho[0], rho[-1])
         sim.append(change)
         print(f"  {delta:+5d}  {change:.3f}  {DOSSIER_DP[delta]:.3f}  {change - DOSSIER_DP[delta]:+.3f}  "
@@ -163,11 +171,7 @@ def stdp_figure(args, base, workdir):
                  fontsize=11)
     ax.legend(loc="upper left", fontsize=8.5, framealpha=0.9)
     ax.grid(alpha=0.25)
-    fig.tight_layout()
-    png = os.path.join(args.outdir, "img_plasticity_stdp_dp.png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
-    progress(f"wrote {png}")
+    save_figure(fig, args, "img_plasticity_stdp_dp.png")
 
 
 def camkii_figure(args, base, workdir):
@@ -190,7 +194,7 @@ def camkii_figure(args, base, workdir):
         m["recorders"] = [{"type": "spikes", "population": "post"},
                           {"type": "weights", "projection": "plastic", "variable": "rho", "times": times}]
         label = "ctrl_T286A" if mutant else "ctrl_wild_type"
-        rho, t = run_engram(args, m, workdir, label)
+        rho, t = pairing_run(args, m, workdir, label)
         mean, frac = rho.mean(axis=1), (rho > 0.5).mean(axis=1)
         curves[mutant] = (t, mean, frac, n_tau)
         i_end = int(np.argmin(np.abs(t - stim_end)))
@@ -223,11 +227,7 @@ def camkii_figure(args, base, workdir):
     ax_f.legend(loc="upper right", fontsize=8.5, framealpha=0.9)
     fig.suptitle(f"P-CTRL-2: the CaMKII switch holds the memory (DP set, τ = {TAU_MS / 1000:.0f} s; "
                  f"snapshots every {CTRL_EVERY / 1000:.0f} s)", fontsize=11)
-    fig.tight_layout()
-    png = os.path.join(args.outdir, "img_plasticity_camkii.png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
-    progress(f"wrote {png}")
+    save_figure(fig, args, "img_plasticity_camkii.png")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,11 +326,7 @@ def ltd_figure(args, workdir):
     ax_p.set_title("W / W0 during the train (just before each pulse)", fontsize=10)
     fig.suptitle("P-LTD-1: Shouval, Bear & Cooper 2002 calcium rule, 900 pulses, presynaptic stimulation only, "
                  "EPSP 10 mV\n(W0 = 0.25; W is bounded by 1 = 4 W0)", fontsize=11)
-    fig.tight_layout()
-    png = os.path.join(args.outdir, "img_plasticity_ltd_frequency.png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
-    progress(f"wrote {png}")
+    save_figure(fig, args, "img_plasticity_ltd_frequency.png")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,11 +479,7 @@ def ltp_figure(args, workdir):
     ax_s.set_title("STET: protein-free E-LTP (h) and protein-dependent L-LTP (z)", fontsize=10)
     fig.suptitle(f"M6 tagging & capture rule (Li et al. 2016, Luboeinski & Tetzlaff 2021), one synapse, "
                  f"presynaptic stimulation only; snapshots every {M6_EVERY / MINUTE:.0f} min", fontsize=11)
-    fig.tight_layout()
-    png = os.path.join(args.outdir, "img_plasticity_ltp.png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
-    progress(f"wrote {png}")
+    save_figure(fig, args, "img_plasticity_ltp.png")
 
 
 def tagging_figure(args, workdir):
@@ -553,11 +545,7 @@ def tagging_figure(args, workdir):
     ax_w.set_title("total change of S2 (early + late phase)", fontsize=10)
     fig.suptitle("P-TAG: synaptic tagging and capture (Frey & Morris 1997) in M6; pathways S1, S2 onto one neuron "
                  f"sharing its proteins; snapshots every {M6_EVERY / MINUTE:.0f} min", fontsize=11)
-    fig.tight_layout()
-    png = os.path.join(args.outdir, "img_plasticity_tagging.png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
-    progress(f"wrote {png}")
+    save_figure(fig, args, "img_plasticity_tagging.png")
 
 
 def main():

@@ -1,7 +1,7 @@
 #pragma once
 // What every plasticity rule header provides (graupner_brunel.hpp is the commented example):
-//   name; params (double, units in comments), param_table, parameter_set(name, params&) and
-//   parameter_set_names; check(params, dt, param_check&); derived (computed once per dt on the
+//   name; params (double, units in comments), param_table, optionally parameter_set(name,
+//   params&) and parameter_set_names for published sets; check(params, dt, param_check&); derived (computed once per dt on the
 //   host) and derive(); per-presynaptic-neuron pre_state, per-postsynaptic-neuron post_state
 //   and per-synapse state (only `real` fields; state_table names the synapse fields);
 //   initial(params, u) with u uniform in (0, 1); and the ENGRAM_HOST_DEVICE functions
@@ -44,10 +44,8 @@ struct synapse_noise {
   std::uint64_t step;
   ENGRAM_HOST_DEVICE real gauss() const {
     const auto hi = static_cast<std::uint32_t>((synapse >> 32) | ((step >> 32) << 16));
-    rng::philox gen;
-    const rng::philox::ctr_type c = {{(static_cast<std::uint32_t>(rng::domain::plasticity_noise) << 24) | (projection & 0xffffffu),
-                                      static_cast<std::uint32_t>(synapse), static_cast<std::uint32_t>(step), hi}};
-    const rng::philox::ctr_type r = gen(c, rng::make_key(seed));
+    const rng::philox::ctr_type r = rng::block(seed, rng::domain::plasticity_noise, projection,
+                                               static_cast<std::uint32_t>(synapse), static_cast<std::uint32_t>(step), hi);
     constexpr float scale = 1.0f / 16777216.0f;  // 24-bit uniforms are exact floats
     const float sum = (static_cast<float>(r.v[0] >> 8) + static_cast<float>(r.v[1] >> 8)) * scale +
                       (static_cast<float>(r.v[2] >> 8) + static_cast<float>(r.v[3] >> 8)) * scale;

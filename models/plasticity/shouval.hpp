@@ -220,12 +220,6 @@ struct shouval {
 
   // ---- the backend interface (rule_common.hpp) ----
   static constexpr bool reads_membrane_potential = true;
-  static bool parameter_set(const std::string& set, params& p) {
-    if (set != "Shouval 2002") return false;
-    p = params{};
-    return true;
-  }
-  static constexpr const char* parameter_set_names = "Shouval 2002 (the defaults)";
   // Presynaptic spikes open NMDA receptors D after emission (by default when they arrive,
   // together with the AMPA current: D = the projection's delay); BPAPs arrive bpap_delay after
   // the postsynaptic spike.

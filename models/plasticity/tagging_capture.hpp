@@ -72,13 +72,6 @@ struct tagging_capture {
       {"blocker_start", "ms", &params::blocker_start}, {"blocker_stop", "ms", &params::blocker_stop},
       {"slow_dt", "ms", &params::slow_dt}};
 
-  static bool parameter_set(const std::string& set, params& p) {
-    if (set != "Luboeinski 2021") return false;
-    p = params{};
-    return true;
-  }
-  static constexpr const char* parameter_set_names = "Luboeinski 2021 (the defaults)";
-
   static void check(const params& p, double dt, param_check& c) {
     gb_calcium::check(p, dt, c);
     c.require(p.tau_h > 0, "tau_h", "must be > 0 ms");
