@@ -312,7 +312,7 @@ class cuda_simulation final : public simulation {
 
   // Rule state of plastic projections and the spike history their rules read.
   void init_plasticity() {
-    std::vector<plasticity_setup> setups;
+    std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < projs_.size(); ++j) setups.push_back(setup_plasticity(net_, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net_, setups);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
@@ -321,8 +321,10 @@ class cuda_simulation final : public simulation {
     }
     for (std::size_t j = 0; j < projs_.size(); ++j) {
       auto& d = projs_[j];
-      d.rule = std::move(setups[j]);
-      if (d.rule.rule < 0) continue;
+      if (setups[j].empty()) continue;
+      if (setups[j].size() > 1 || setups[j][0].changes_weight)  // make_simulation refuses these first
+        throw backend_unavailable("weight rules and lists of rules run on the CPU backend only so far");
+      d.rule = std::move(setups[j][0]);
       ++n_plastic_;
       if (d.rule.derived.size() > static_cast<std::size_t>(max_rule_derived_bytes))
         throw internal_error("a plasticity rule's derived parameters exceed max_rule_derived_bytes");

@@ -273,10 +273,16 @@ struct device_engine {
     }
   }
 
+  // Weight rules (stdp, ...) are not run on this backend yet (make_simulation refuses them), so
+  // only rules with synapse state are instantiated here.
+  template <class R, class F>
+  __device__ static void call_state_rule(F& f) {
+    if constexpr (!plasticity::changes_weight<R>) f.template operator()<R>();
+  }
   template <class F, class... Rs>
   __device__ static void with_rule_impl(int rule, F&& f, type_list<Rs...>) {
     int k = 0;
-    ((k++ == rule ? (f.template operator()<Rs>(), true) : false) || ...);
+    ((k++ == rule ? (call_state_rule<Rs>(f), true) : false) || ...);
   }
   template <class F>
   __device__ static void with_rule(int rule, F&& f) {

@@ -77,11 +77,13 @@ int state_index(const network& net, int population, const std::string& variable)
 
 int synapse_state_index(const network& net, int projection, const std::string& variable) {
   const auto& pr = net.projections.at(static_cast<std::size_t>(projection));
-  if (!pr.plasticity) throw invalid_model(fmt::format("projection \"{}\" is not plastic and has no {}", pr.name, variable));
-  const auto* r = find_plasticity_rule(pr.plasticity->rule);
-  for (std::size_t k = 0; k < r->state.size(); ++k)
-    if (r->state[k].name == variable) return static_cast<int>(k);
-  throw invalid_model(fmt::format("rule {} of projection \"{}\" has no synapse variable {}", r->name, pr.name, variable));
+  if (pr.plasticity.empty()) throw invalid_model(fmt::format("projection \"{}\" is not plastic and has no {}", pr.name, variable));
+  for (const auto& spec : pr.plasticity) {  // only the one state rule has synapse variables
+    const auto* r = find_plasticity_rule(spec.rule);
+    for (std::size_t k = 0; k < r->state.size(); ++k)
+      if (r->state[k].name == variable) return static_cast<int>(k);
+  }
+  throw invalid_model(fmt::format("the rules of projection \"{}\" have no synapse variable {}", pr.name, variable));
 }
 
 stimulus_plans plan_stimuli(const network& net) {

@@ -58,8 +58,8 @@ int port_index(const network& net, int population, const std::string& receptor);
 // Index of a state variable in a population's state; throws invalid_model if absent.
 int state_index(const network& net, int population, const std::string& variable);
 
-// Index of a per-synapse state variable of a projection's plasticity rule; throws
-// invalid_model if the projection is static or the rule has no such variable.
+// Index of a per-synapse state variable in the state of a projection's state rule (the one
+// rule of its list with synapse state); throws invalid_model if there is none.
 int synapse_state_index(const network& net, int projection, const std::string& variable);
 
 // Appends one snapshot of `weights` (CSR order) to `r`, filling its pre/post arrays once.

@@ -54,7 +54,9 @@ std::uint64_t model_fingerprint(const network& net) {
     const auto& c = pr.conn;
     o << "proj " << pr.name << ' ' << pr.source << ' ' << pr.target << ' ' << pr.receptor << ' ' << static_cast<int>(c.type) << ' '
       << c.p << ' ' << c.n << ' ' << c.autapses << c.multapses << ' ' << c.pre.size() << ' ' << describe(pr.weight) << ' '
-      << describe(pr.delay) << (pr.plasticity ? " plastic " + pr.plasticity->rule : "") << '\n';
+      << describe(pr.delay);
+    for (const auto& rule : pr.plasticity) o << " plastic " << rule.rule;
+    o << '\n';
   }
   for (const auto& s : net.stimuli) o << "stim " << static_cast<int>(s.type) << ' ' << s.target << ' ' << s.neurons.size() << ' ' << s.rates.size() << '\n';
   for (const auto& r : net.recorders) o << "rec " << static_cast<int>(r.type) << ' ' << r.population << r.projection << ' ' << r.neurons.size() << '\n';

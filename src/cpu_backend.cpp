@@ -56,12 +56,20 @@ struct population_state {
   std::vector<std::uint8_t> hist;
 };
 
-// A plastic projection's rule state (plasticity_setup.hpp): per synapse, and the rule's traces
+// One rule of a plastic projection (plasticity_setup.hpp): its state per synapse, and its traces
 // per presynaptic and postsynaptic neuron, all structure of arrays.
-struct plastic_state {
+struct rule_state {
   plasticity_setup setup;
   std::vector<real> pre, post;
   std::vector<std::int64_t> post_sum;  // slow processes: per postsynaptic neuron, fixed point
+};
+// A projection's rules in list order, the one whose efficacy scales the weight (the state rule,
+// or -1), and the column index when a rule acts at postsynaptic spikes.
+struct plastic_projection {
+  std::vector<rule_state> rules;
+  int state_rule = -1;
+  column_index columns;
+  const rule_state* efficacy_rule() const { return state_rule < 0 ? nullptr : &rules[static_cast<std::size_t>(state_rule)]; }
 };
 
 class cpu_simulation final : public simulation {
@@ -92,7 +100,7 @@ class cpu_simulation final : public simulation {
       total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
     }
     ring_.assign(total, 0);
-    std::vector<plasticity_setup> setups;
+    std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < tables_.size(); ++j) setups.push_back(setup_plasticity(net, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net, setups);
     for (std::size_t p = 0; p < np; ++p) {
@@ -102,12 +110,19 @@ class cpu_simulation final : public simulation {
     plastic_.resize(tables_.size());
     for (std::size_t j = 0; j < tables_.size(); ++j) {
       auto& pl = plastic_[j];
-      pl.setup = std::move(setups[j]);
-      if (pl.setup.rule < 0) continue;
-      const auto& pr = net.projections[j];
-      pl.pre.assign(static_cast<std::uint64_t>(pl.setup.n_pre) * pops_[static_cast<std::size_t>(net.population_index(pr.source))].n, 0);
-      pl.post.assign(static_cast<std::uint64_t>(pl.setup.n_post) * pops_[static_cast<std::size_t>(proj_target_[j])].n, 0);
-      pl.post_sum.assign(pops_[static_cast<std::size_t>(proj_target_[j])].n, 0);
+      pl.state_rule = state_rule(setups[j]);
+      const std::uint64_t n_src = pops_[static_cast<std::size_t>(net.population_index(net.projections[j].source))].n;
+      const std::uint64_t n_tgt = pops_[static_cast<std::size_t>(proj_target_[j])].n;
+      bool columns = false;
+      for (auto& setup : setups[j]) {
+        rule_state& r = pl.rules.emplace_back();
+        r.setup = std::move(setup);
+        r.pre.assign(static_cast<std::uint64_t>(r.setup.n_pre) * n_src, 0);
+        r.post.assign(static_cast<std::uint64_t>(r.setup.n_post) * n_tgt, 0);
+        r.post_sum.assign(n_tgt, 0);
+        columns = columns || r.setup.pairs_spikes;
+      }
+      if (columns) pl.columns = build_columns(tables_[j], n_tgt);
     }
     stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
@@ -127,7 +142,11 @@ class cpu_simulation final : public simulation {
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
     std::vector<int> rule_values;
-    for (const auto& pl : plastic_) rule_values.push_back(pl.setup.n_state);
+    for (const auto& pl : plastic_) {
+      int values = pl.columns.synapse.empty() ? 0 : static_cast<int>(column_index::bytes_per_synapse / 4);
+      for (const auto& r : pl.rules) values += r.setup.n_state;
+      rule_values.push_back(values);
+    }
     return mean_bytes_per_synapse(tables_, rule_values);
   }
 
@@ -148,7 +167,7 @@ class cpu_simulation final : public simulation {
     const auto j = static_cast<std::size_t>(projection);
     const auto k = static_cast<std::uint64_t>(synapse_state_index(net_, projection, variable));
     const std::uint64_t n = tables_.at(j).size();
-    const auto& st = plastic_[j].setup.state;
+    const auto& st = plastic_[j].efficacy_rule()->setup.state;  // validated: the state rule has it
     return {st.begin() + static_cast<std::ptrdiff_t>(k * n), st.begin() + static_cast<std::ptrdiff_t>((k + 1) * n)};
   }
 
@@ -163,12 +182,13 @@ class cpu_simulation final : public simulation {
     for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(fmt::format("proj{}.weight", j), to_bytes(tables_[j].weight));
     for (std::size_t p = 0; p < pops_.size(); ++p)
       if (pops_[p].hist_len) b.emplace_back(fmt::format("pop{}.hist", p), to_bytes(pops_[p].hist));
-    for (std::size_t j = 0; j < plastic_.size(); ++j) {
-      if (plastic_[j].setup.rule < 0) continue;
-      b.emplace_back(fmt::format("proj{}.rule_state", j), to_bytes(plastic_[j].setup.state));
-      b.emplace_back(fmt::format("proj{}.rule_pre", j), to_bytes(plastic_[j].pre));
-      b.emplace_back(fmt::format("proj{}.rule_post", j), to_bytes(plastic_[j].post));
-    }
+    for (std::size_t j = 0; j < plastic_.size(); ++j)
+      for (std::size_t k = 0; k < plastic_[j].rules.size(); ++k) {
+        const auto& r = plastic_[j].rules[k];
+        b.emplace_back(fmt::format("proj{}.rule{}_state", j, k), to_bytes(r.setup.state));
+        b.emplace_back(fmt::format("proj{}.rule{}_pre", j, k), to_bytes(r.pre));
+        b.emplace_back(fmt::format("proj{}.rule{}_post", j, k), to_bytes(r.post));
+      }
     export_recording(rec_, b);
     return b;
   }
@@ -185,12 +205,13 @@ class cpu_simulation final : public simulation {
     for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, fmt::format("proj{}.weight", j), tables_[j].weight);
     for (std::size_t p = 0; p < pops_.size(); ++p)
       if (pops_[p].hist_len) from_block(b, fmt::format("pop{}.hist", p), pops_[p].hist);
-    for (std::size_t j = 0; j < plastic_.size(); ++j) {
-      if (plastic_[j].setup.rule < 0) continue;
-      from_block(b, fmt::format("proj{}.rule_state", j), plastic_[j].setup.state);
-      from_block(b, fmt::format("proj{}.rule_pre", j), plastic_[j].pre);
-      from_block(b, fmt::format("proj{}.rule_post", j), plastic_[j].post);
-    }
+    for (std::size_t j = 0; j < plastic_.size(); ++j)
+      for (std::size_t k = 0; k < plastic_[j].rules.size(); ++k) {
+        auto& r = plastic_[j].rules[k];
+        from_block(b, fmt::format("proj{}.rule{}_state", j, k), r.setup.state);
+        from_block(b, fmt::format("proj{}.rule{}_pre", j, k), r.pre);
+        from_block(b, fmt::format("proj{}.rule{}_post", j, k), r.post);
+      }
     import_recording(b, rec_);
   }
 
@@ -280,15 +301,15 @@ class cpu_simulation final : public simulation {
       const auto& ps = pops_[p];
       if (ps.spikes.empty()) continue;
       for (int j : ps.outgoing) {
-        const auto& pl = plastic_[static_cast<std::size_t>(j)];
-        if (pl.setup.rule < 0) {
+        const rule_state* rule = plastic_[static_cast<std::size_t>(j)].efficacy_rule();
+        if (!rule) {  // static, or weight rules only: the stored weight is the efficacy
           propagate_projection(ps, static_cast<std::size_t>(j), t, [](const synapse_table& tab, std::uint64_t s) { return tab.weight[s]; });
           continue;
         }
-        dispatch_rule(pl.setup.rule, [&]<class R>() {
+        dispatch_rule(rule->setup.rule, [&]<class R>() {
           typename R::derived d;
-          std::memcpy(&d, pl.setup.derived.data(), sizeof d);
-          const real* st = pl.setup.state.data();
+          std::memcpy(&d, rule->setup.derived.data(), sizeof d);
+          const real* st = rule->setup.state.data();
           propagate_projection(ps, static_cast<std::size_t>(j), t, [&](const synapse_table& tab, std::uint64_t s) {
             return R::efficacy(tab.weight[s], load_state<typename R::state>(st, tab.size(), s), d);
           });
@@ -331,23 +352,39 @@ class cpu_simulation final : public simulation {
     }
   }
 
-  void post_spike_plasticity(std::uint64_t) {}
-  void synapse_dynamics(std::uint64_t t) {
+  // Records this step's spikes in the histories, then runs the rules' updates at postsynaptic
+  // spikes (weight rules that pair spikes), through the column index.
+  void post_spike_plasticity(std::uint64_t t) {
     for (auto& ps : pops_) {
       if (!ps.hist_len) continue;
       std::uint8_t* row = ps.hist.data() + (t % ps.hist_len) * ps.n;
       std::fill(row, row + ps.n, std::uint8_t{0});
       for (auto i : ps.spikes) row[i] = 1;
     }
-    for (std::size_t j = 0; j < plastic_.size(); ++j)
-      if (plastic_[j].setup.rule >= 0) dispatch_rule(plastic_[j].setup.rule, [&]<class R>() { rule_step<R>(j, t); });
+    for_each_rule([&]<class R>(std::size_t j, std::size_t k) {
+      if constexpr (plasticity::pairs_spikes<R>) post_spike_step<R>(j, k, t);
+    });
+  }
+  void synapse_dynamics(std::uint64_t t) {
+    for_each_rule([&]<class R>(std::size_t j, std::size_t k) {
+      if constexpr (plasticity::changes_weight<R>)
+        weight_rule_step<R>(j, k, t);
+      else
+        rule_step<R>(j, k, t);
+    });
   }
   void slow_processes(std::uint64_t t) {
+    for_each_rule([&]<class R>(std::size_t j, std::size_t k) {
+      if constexpr (plasticity::has_slow_processes<R>) slow_step<R>(j, k, t);
+      if constexpr (plasticity::scales_weights<R>) scale_step<R>(j, k, t);
+    });
+  }
+  // Calls f.template operator()<Rule>(projection, position) for every rule of every projection.
+  template <class F>
+  void for_each_rule(F&& f) {
     for (std::size_t j = 0; j < plastic_.size(); ++j)
-      if (plastic_[j].setup.rule >= 0)
-        dispatch_rule(plastic_[j].setup.rule, [&]<class R>() {
-          if constexpr (plasticity::has_slow_processes<R>) slow_step<R>(j, t);
-        });
+      for (std::size_t k = 0; k < plastic_[j].rules.size(); ++k)
+        dispatch_rule(plastic_[j].rules[k].setup.rule, [&]<class R>() { f.template operator()<R>(j, k); });
   }
 
   void record(std::uint64_t t) {
@@ -429,8 +466,8 @@ class cpu_simulation final : public simulation {
   // One step of a plastic projection's rule: presynaptic traces (spikes delay_steps late),
   // postsynaptic traces, then every synapse of every row that can change.
   template <class R>
-  void rule_step(std::size_t j, std::uint64_t t) {
-    auto& pl = plastic_[j];
+  void rule_step(std::size_t j, std::size_t k, std::uint64_t t) {
+    auto& pl = plastic_[j].rules[k];
     typename R::derived d;
     std::memcpy(&d, pl.setup.derived.data(), sizeof d);
     const auto& pr = net_.projections[j];
@@ -478,8 +515,8 @@ class cpu_simulation final : public simulation {
   // Slow processes of a rule (every slow_every steps): a per-neuron sum over its synapses in
   // fixed point (order-independent, as on the GPU), then per neuron, then per synapse.
   template <class R>
-  void slow_step(std::size_t j, std::uint64_t t) {
-    auto& pl = plastic_[j];
+  void slow_step(std::size_t j, std::size_t k, std::uint64_t t) {
+    auto& pl = plastic_[j].rules[k];
     typename R::derived d;
     std::memcpy(&d, pl.setup.derived.data(), sizeof d);
     const std::uint32_t every = R::slow_every(d);
@@ -502,9 +539,97 @@ class cpu_simulation final : public simulation {
     });
   }
 
-  // The weights spikes deliver now: the stored weights, or the rule's efficacies.
+  // Weight rules (phases 5 and 6; rule_common.hpp): at postsynaptic spikes through the column
+  // index, then at presynaptic spikes along the rows, both with the traces as they stood before
+  // this step's spikes; then the traces. Each synapse changes only in its own column and row,
+  // so the loops run in parallel with the same result for any thread count.
+  template <class R>
+  void post_spike_step(std::size_t j, std::size_t k, std::uint64_t t) {
+    auto& pl = plastic_[j].rules[k];
+    typename R::derived d;
+    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(net_.projections[j].source))];
+    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const std::uint64_t delay = R::post_delay_steps(d);
+    if (t < delay) return;
+    const std::uint8_t* fired = tgt.hist.data() + ((t - delay) % tgt.hist_len) * tgt.n;
+    const column_index& col = plastic_[j].columns;
+    float* w = tables_[j].weight.data();
+    for (std::uint64_t i = 0; i < tgt.n; ++i) {  // few neurons fire in a step: a serial scan
+      if (!fired[i]) continue;
+      const auto y = seen_post<R>(pl, d, tgt.n, i);
+      const std::uint64_t b = col.col_ptr[i], e = col.col_ptr[i + 1];
+      for_each_index(e - b, e - b >= parallel_min_synapses, [&](std::uint64_t c) {
+        const std::uint64_t s = col.synapse[b + c];
+        w[s] = R::on_post(w[s], d, seen_pre<R>(pl, d, src.n, col.source[b + c]), y);
+      });
+    }
+  }
+  template <class R>
+  void weight_rule_step(std::size_t j, std::size_t k, std::uint64_t t) {
+    auto& pl = plastic_[j].rules[k];
+    typename R::derived d;
+    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(net_.projections[j].source))];
+    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const std::uint64_t delay = R::delay_steps(d), post_delay = R::post_delay_steps(d);
+    const std::uint8_t* arrived = t >= delay ? src.hist.data() + ((t - delay) % src.hist_len) * src.n : nullptr;
+    if constexpr (plasticity::pairs_spikes<R>) {
+      const synapse_table& tab = tables_[j];
+      float* w = tables_[j].weight.data();
+      const auto row = [&](std::uint64_t i) {
+        if (!arrived[i]) return;
+        const auto x = seen_pre<R>(pl, d, src.n, i);
+        for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s)
+          w[s] = R::on_pre(w[s], d, x, seen_post<R>(pl, d, tgt.n, tab.target[s]));
+      };
+      if (arrived) for_each_index(src.n, tab.size() >= parallel_min_synapses, row);
+    }
+    for (std::uint64_t i = 0; i < src.n; ++i) {
+      auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
+      R::update_pre(x, d, arrived && arrived[i]);
+      store_state(pl.pre.data(), src.n, i, x);
+    }
+    const std::uint8_t* fired = t >= post_delay ? tgt.hist.data() + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
+    const real* v = tgt.soa.data();
+    for (std::uint64_t i = 0; i < tgt.n; ++i) {
+      auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, i);
+      R::update_post_neuron(y, d, fired && fired[i] != 0, v[i]);
+      store_state(pl.post.data(), tgt.n, i, y);
+    }
+  }
+  // A neuron's traces decayed to this step, before its own spike (stdp_common.hpp).
+  template <class R>
+  static typename R::pre_state seen_pre(const rule_state& pl, const typename R::derived& d, std::uint64_t n, std::uint64_t i) {
+    auto x = load_state<typename R::pre_state>(pl.pre.data(), n, i);
+    R::update_pre(x, d, false);
+    return x;
+  }
+  template <class R>
+  static typename R::post_state seen_post(const rule_state& pl, const typename R::derived& d, std::uint64_t n, std::uint64_t i) {
+    auto y = load_state<typename R::post_state>(pl.post.data(), n, i);
+    R::update_post_neuron(y, d, false, real(0));
+    return y;
+  }
+  // Weight rules that rescale weights (synaptic_scaling) every slow_every steps.
+  template <class R>
+  void scale_step(std::size_t j, std::size_t k, std::uint64_t t) {
+    const auto& pl = plastic_[j].rules[k];
+    typename R::derived d;
+    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const std::uint32_t every = R::slow_every(d);
+    if (every == 0 || (t + 1) % every != 0) return;
+    synapse_table& tab = tables_[j];
+    const std::uint64_t n_post = pops_[static_cast<std::size_t>(proj_target_[j])].n;
+    for_each_index(tab.size(), tab.size() >= parallel_min_synapses, [&](std::uint64_t s) {
+      tab.weight[s] = R::slow_weight(tab.weight[s], d, load_state<typename R::post_state>(pl.post.data(), n_post, tab.target[s]));
+    });
+  }
+
+  // The weights spikes deliver now: the stored weights, or the state rule's efficacies.
   std::vector<float> efficacies(std::size_t j) const {
-    return engram::efficacies(plastic_[j].setup, tables_[j].weight, plastic_[j].setup.state);
+    const rule_state* r = plastic_[j].efficacy_rule();
+    return r ? engram::efficacies(r->setup, tables_[j].weight, r->setup.state) : tables_[j].weight;
   }
 
   void take_weight_snapshots(std::uint64_t done) {
@@ -522,7 +647,7 @@ class cpu_simulation final : public simulation {
   std::vector<population_state> pops_;
   std::vector<synapse_table> tables_;
   std::vector<int> proj_target_, proj_port_;
-  std::vector<plastic_state> plastic_;
+  std::vector<plastic_projection> plastic_;
   std::uint64_t ring_len_ = 2;
   std::vector<std::uint64_t> ring_base_;
   std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n

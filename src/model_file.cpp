@@ -224,15 +224,21 @@ network parse_model_text(const std::string& text, const std::string& source, con
       pr.weight = parse_distribution(o.require("weight"), source, o.path("weight"));
       pr.delay = parse_distribution(o.require("delay"), source, o.path("delay"));
     }
+    // "plasticity": one rule {"rule", "set", "params"} or a list of them, applied in order.
     if (const json* pl = o.find("plasticity")) {
-      if (!pl->is_null()) {
-        json_object po(*pl, o.path("plasticity"), source);
+      const auto read_rule = [&](const json& j, const std::string& path) {
+        json_object po(j, path, source);
         plasticity_spec spec;
         spec.rule = po.string("rule");
         spec.parameter_set = po.string("set", "");
         spec.params = parse_number_map(po, "params");
         po.finish();
-        pr.plasticity = spec;
+        pr.plasticity.push_back(std::move(spec));
+      };
+      if (pl->is_array()) {
+        for (std::size_t k = 0; k < pl->size(); ++k) read_rule((*pl)[k], fmt::format("{}[{}]", o.path("plasticity"), k));
+      } else if (!pl->is_null()) {
+        read_rule(*pl, o.path("plasticity"));
       }
     }
     net.projections.push_back(std::move(pr));

@@ -84,6 +84,8 @@ std::vector<plasticity_rule_info> make_rule_table(type_list<Rs...>) {
     if constexpr (has_parameter_sets<R>) r.parameter_sets = R::parameter_set_names;
     r.reads_membrane_potential = R::reads_membrane_potential;
     if constexpr (requires { R::D_defaults_to_synaptic_delay; }) r.delay_defaults_to_synaptic = R::D_defaults_to_synaptic_delay;
+    r.changes_weight = plasticity::changes_weight<R>;
+    r.pairs_spikes = plasticity::pairs_spikes<R>;
     t.push_back(std::move(r));
   };
   (add.template operator()<Rs>(), ...);

@@ -1,5 +1,6 @@
 // validate(): ranges and cross-references of a network description, with errors naming the
 // JSON path of the field and its value.
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -112,8 +113,8 @@ void check_known_params(checker& c, const std::map<std::string, double>& given, 
   }
 }
 
-void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt,
-                      const neuron_model_info* target, const distribution& delay, bool file_delays) {
+void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& path, double dt, const neuron_model_info* target,
+                      const projection& pr, const std::string& proj_path) {
   const plasticity_rule_info* r = find_plasticity_rule(pl.rule);
   if (!r) c.fail(path + ".rule", fmt::format("unknown plasticity rule \"{}\" (known: {})", pl.rule, known_rule_names()));
   if (r->reads_membrane_potential && target && target->voltage_relative_to_rest)
@@ -123,11 +124,42 @@ void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& 
   check_known_params(c, pl.params, r->params, path, "rule " + r->name);
   const auto d_it = pl.params.find("D");
   if (r->delay_defaults_to_synaptic && (d_it == pl.params.end() || d_it->second < 0))
-    c.require(delay.type == distribution::kind::constant && !file_delays, path + ".params.D",
-              fmt::format("rule {} opens NMDA receptors when the spike arrives, which needs one delay for the whole "
-                          "projection; give the delay as a number or set params.D (ms)", r->name));
+    c.require(pr.delay.type == distribution::kind::constant && pr.conn.delays.empty(), path + ".params.D",
+              fmt::format("rule {} needs one delay for the whole projection (it times spikes at the synapse); give the delay "
+                          "as a number or set params.D (ms)", r->name));
   const auto [field, msg] = check_plasticity_params(*r, pl.parameter_set, pl.params, dt);
   if (!field.empty()) c.fail(fmt::format("{}.{}", path, field), msg);
+  // Bounded weight rules start from weights inside their bounds.
+  for (const auto& f : r->params) {
+    if (f.name != "W_max") continue;
+    const auto w_it = pl.params.find("W_max");
+    const double w_max = w_it == pl.params.end() ? f.default_value : w_it->second;
+    const auto& file = pr.conn.weights;
+    const double lo = file.empty() ? pr.weight.min_value() : *std::min_element(file.begin(), file.end());
+    const double hi = file.empty() ? pr.weight.max_value() : *std::max_element(file.begin(), file.end());
+    c.require(lo >= 0 && hi <= w_max, file.empty() ? proj_path + ".weight" : path + ".params.W_max",
+              fmt::format("rule {} keeps weights in [0, W_max = {}], but the projection's weights reach [{}, {}] "
+                          "(bound the distribution with \"low\"/\"high\" or raise W_max)",
+                          r->name, w_max, lo, hi));
+  }
+}
+
+// A projection's list of rules: each valid, no rule twice, at most one with synapse state.
+void check_plasticity_list(checker& c, const projection& pr, const std::string& proj_path, double dt, const neuron_model_info* target) {
+  const std::string path = proj_path + ".plasticity";
+  int state_rules = 0;
+  for (std::size_t k = 0; k < pr.plasticity.size(); ++k) {
+    const std::string at = pr.plasticity.size() == 1 ? path : fmt::format("{}[{}]", path, k);
+    check_plasticity(c, pr.plasticity[k], at, dt, target, pr, proj_path);
+    for (std::size_t e = 0; e < k; ++e)
+      c.require(pr.plasticity[e].rule != pr.plasticity[k].rule, at + ".rule",
+                fmt::format("rule {} is already in this projection's list", pr.plasticity[k].rule));
+    const auto* r = find_plasticity_rule(pr.plasticity[k].rule);
+    state_rules += r->changes_weight ? 0 : 1;
+    c.require(state_rules <= 1, at + ".rule",
+              fmt::format("at most one rule with synapse state per projection, and {} is the second; weight rules "
+                          "(stdp, stdp_triplet, synaptic_scaling) combine freely", r->name));
+  }
 }
 
 }  // namespace
@@ -246,8 +278,7 @@ void validate(const network& net) {
                 fmt::format("delay {} ms is shorter than dt = {} ms (for normal/lognormal delays set \"low\" >= dt)",
                             pr.delay.min_value(), dt));
     }
-    if (pr.plasticity) check_plasticity(c, *pr.plasticity, path + ".plasticity", dt, c.model_of(net.population_index(pr.target)), pr.delay,
-                                       !pr.conn.delays.empty());
+    check_plasticity_list(c, pr, path, dt, c.model_of(net.population_index(pr.target)));
   }
 
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {
@@ -293,15 +324,14 @@ void validate(const network& net) {
                   path + ".variable", fmt::format("recorders[{}] already records {} of projection \"{}\" (merge their times)", e, r.variable, r.projection));
       }
       if (r.variable != "weight") {
-        const auto& pl = net.projections[static_cast<std::size_t>(j)].plasticity;
-        const plasticity_rule_info* rule = pl ? find_plasticity_rule(pl->rule) : nullptr;
         std::string known = "weight";
         bool found = false;
-        if (rule)
-          for (const auto& f : rule->state) {
-            known += ", " + f.name;
-            found = found || f.name == r.variable;
-          }
+        for (const auto& spec : net.projections[static_cast<std::size_t>(j)].plasticity)
+          if (const plasticity_rule_info* rule = find_plasticity_rule(spec.rule))
+            for (const auto& f : rule->state) {
+              known += ", " + f.name;
+              found = found || f.name == r.variable;
+            }
         c.require(found, path + ".variable", fmt::format("projection \"{}\" has no synapse variable \"{}\" (known: {})", r.projection, r.variable, known));
       }
       for (std::size_t k = 0; k < r.times.size(); ++k) {

@@ -11,63 +11,75 @@
 namespace engram {
 
 namespace {
-// A projection's rule parameters as the model file resolves them (published set, overrides,
-// the projection's delay for rules whose D defaults to it); the description is validated.
+// A rule's parameters as the model file resolves them (published set, overrides, the
+// projection's delay for rules whose D defaults to it); the description is validated.
 template <class R>
-typename R::params resolved_params(const projection& pr) {
+typename R::params resolved_params(const projection& pr, const plasticity_spec& spec) {
   typename R::params p;
-  make_rule_params<R>(pr.plasticity->parameter_set, pr.plasticity->params, p);
+  make_rule_params<R>(spec.parameter_set, spec.params, p);
   if constexpr (requires { R::D_defaults_to_synaptic_delay; })
     if (p.D < 0) p.D = pr.delay.nominal();  // validated: a constant delay
   return p;
 }
-int rule_index(const projection& pr) {
-  const auto* info = pr.plasticity ? find_plasticity_rule(pr.plasticity->rule) : nullptr;
+int rule_index(const plasticity_spec& spec) {
+  const auto* info = find_plasticity_rule(spec.rule);
   return info ? info->index : -1;
 }
 }  // namespace
 
-std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection) {
+std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection, std::size_t k) {
   const auto& pr = net.projections[projection];
-  const int rule = rule_index(pr);
+  const int rule = rule_index(pr.plasticity.at(k));
   if (rule < 0) return {0, 0};
   return dispatch_rule(rule, [&]<class R>() {
-    const typename R::derived d = R::derive(resolved_params<R>(pr), net.run.dt);
+    const typename R::derived d = R::derive(resolved_params<R>(pr, pr.plasticity[k]), net.run.dt);
     return std::pair<std::uint32_t, std::uint32_t>{R::delay_steps(d), R::post_delay_steps(d)};
   });
 }
 
-plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses) {
-  plasticity_setup ps;
+std::vector<plasticity_setup> setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses) {
   const auto& pr = net.projections[projection];
-  ps.rule = rule_index(pr);
-  if (ps.rule < 0) return ps;
-  dispatch_rule(ps.rule, [&]<class R>() {
-    const typename R::params p = resolved_params<R>(pr);
-    const typename R::derived d = R::derive(p, net.run.dt);
-    ps.derived.resize(sizeof d);
-    std::memcpy(ps.derived.data(), &d, sizeof d);
-    ps.delay_steps = R::delay_steps(d);
-    ps.post_delay_steps = R::post_delay_steps(d);
-    ps.n_state = static_cast<int>(sizeof(typename R::state) / sizeof(real));
-    ps.n_pre = static_cast<int>(sizeof(typename R::pre_state) / sizeof(real));
-    ps.n_post = static_cast<int>(sizeof(typename R::post_state) / sizeof(real));
-    ps.state.resize(static_cast<std::uint64_t>(ps.n_state) * synapses);
-    const std::uint64_t seed = net.run.seed;
-    const auto object = static_cast<std::uint32_t>(projection);
+  std::vector<plasticity_setup> rules;
+  for (std::size_t k = 0; k < pr.plasticity.size(); ++k) {
+    plasticity_setup& ps = rules.emplace_back();
+    ps.rule = rule_index(pr.plasticity[k]);
+    dispatch_rule(ps.rule, [&]<class R>() {
+      const typename R::params p = resolved_params<R>(pr, pr.plasticity[k]);
+      const typename R::derived d = R::derive(p, net.run.dt);
+      ps.derived.resize(sizeof d);
+      std::memcpy(ps.derived.data(), &d, sizeof d);
+      ps.delay_steps = R::delay_steps(d);
+      ps.post_delay_steps = R::post_delay_steps(d);
+      ps.changes_weight = plasticity::changes_weight<R>;
+      ps.pairs_spikes = plasticity::pairs_spikes<R>;
+      ps.n_state = static_cast<int>(sizeof(typename R::state) / sizeof(real));
+      ps.n_pre = static_cast<int>(sizeof(typename R::pre_state) / sizeof(real));
+      ps.n_post = static_cast<int>(sizeof(typename R::post_state) / sizeof(real));
+      if (ps.n_state == 0) return;
+      ps.state.resize(static_cast<std::uint64_t>(ps.n_state) * synapses);
+      const std::uint64_t seed = net.run.seed;
+      // The first rule keeps the keys of a one-rule projection (earlier checkpoints and tests).
+      const auto object = static_cast<std::uint32_t>(projection) | static_cast<std::uint32_t>(k << 24);
 #pragma omp parallel for schedule(static)
-    for (std::uint64_t s = 0; s < synapses; ++s) {
-      double u0 = 0.0, u1 = 0.0;
-      rng::uniform_pair(seed, rng::domain::plasticity_initial, object, static_cast<std::uint32_t>(s),
-                        static_cast<std::uint32_t>(s >> 32), 0u, u0, u1);
-      store_state(ps.state.data(), synapses, s, R::initial(p, u0));
-    }
-  });
-  return ps;
+      for (std::uint64_t s = 0; s < synapses; ++s) {
+        double u0 = 0.0, u1 = 0.0;
+        rng::uniform_pair(seed, rng::domain::plasticity_initial, object, static_cast<std::uint32_t>(s),
+                          static_cast<std::uint32_t>(s >> 32), 0u, u0, u1);
+        store_state(ps.state.data(), synapses, s, R::initial(p, u0));
+      }
+    });
+  }
+  return rules;
+}
+
+int state_rule(const std::vector<plasticity_setup>& rules) {
+  for (std::size_t k = 0; k < rules.size(); ++k)
+    if (!rules[k].changes_weight) return static_cast<int>(k);
+  return -1;
 }
 
 std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<float>& weights, const std::vector<real>& state) {
-  if (setup.rule < 0) return weights;
+  if (setup.rule < 0 || setup.changes_weight) return weights;
   std::vector<float> w(weights.size());
   dispatch_rule(setup.rule, [&]<class R>() {
     typename R::derived d;
@@ -78,16 +90,16 @@ std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<f
   return w;
 }
 
-std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<plasticity_setup>& rules) {
+std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules) {
   std::vector<std::uint64_t> len(net.populations.size(), 0);
-  for (std::size_t j = 0; j < rules.size(); ++j) {
-    if (rules[j].rule < 0) continue;
-    const auto& pr = net.projections[j];
-    auto& src = len[static_cast<std::size_t>(net.population_index(pr.source))];
-    auto& tgt = len[static_cast<std::size_t>(net.population_index(pr.target))];
-    src = std::max<std::uint64_t>(src, rules[j].delay_steps + 1);
-    tgt = std::max<std::uint64_t>(tgt, rules[j].post_delay_steps + 1);
-  }
+  for (std::size_t j = 0; j < rules.size(); ++j)
+    for (const auto& r : rules[j]) {
+      const auto& pr = net.projections[j];
+      auto& src = len[static_cast<std::size_t>(net.population_index(pr.source))];
+      auto& tgt = len[static_cast<std::size_t>(net.population_index(pr.target))];
+      src = std::max<std::uint64_t>(src, r.delay_steps + 1);
+      tgt = std::max<std::uint64_t>(tgt, r.post_delay_steps + 1);
+    }
   return len;
 }
 

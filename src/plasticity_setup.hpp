@@ -1,7 +1,8 @@
 #pragma once
-// Host-side set-up of plastic projections, shared by every backend: the rule, its derived
-// parameters (bytes of the rule's `derived` struct), and the initial per-synapse state drawn
-// with keys (seed, projection, synapse), so that every backend starts from the same numbers.
+// Host-side set-up of plastic projections, shared by every backend: each rule of a projection's
+// "plasticity" list, its derived parameters (bytes of the rule's `derived` struct), and the
+// initial per-synapse state drawn with keys (seed, projection, rule, synapse), so that every
+// backend starts from the same numbers.
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -12,24 +13,33 @@
 namespace engram {
 
 struct plasticity_setup {
-  int rule = -1;  // index in plasticity_rules; -1: a static projection
+  int rule = -1;  // index in plasticity_rules; -1: none
   std::vector<char> derived;
   int n_state = 0, n_pre = 0, n_post = 0;  // real fields per synapse, presynaptic, postsynaptic neuron
   std::uint32_t delay_steps = 0;       // presynaptic spikes reach the rule this many steps late
   std::uint32_t post_delay_steps = 0;  // postsynaptic spikes reach the rule this many steps late
-  std::vector<real> state;        // n_state x synapses (structure of arrays)
+  bool changes_weight = false;         // a weight rule (no state; changes the stored weight)
+  bool pairs_spikes = false;           // acts at postsynaptic spikes (needs the column index)
+  std::vector<real> state;             // n_state x synapses (structure of arrays)
 };
-plasticity_setup setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses);
 
-// Steps by which a projection's rule sees presynaptic and postsynaptic spikes late (its spike
-// history needs one more step than each); {0, 0} for a static projection.
-std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection);
+// The rules of a projection, in the order of its "plasticity" list (empty: static).
+std::vector<plasticity_setup> setup_plasticity(const network& net, std::size_t projection, std::uint64_t synapses);
 
-// The weights spikes deliver (host side, for snapshots): the rule's efficacy of each stored
-// weight given its synapse state, or the weights themselves for a static projection.
+// Position of the one rule with synapse state in a projection's list, or -1.
+int state_rule(const std::vector<plasticity_setup>& rules);
+
+// Steps by which rule k of a projection sees presynaptic and postsynaptic spikes late (its
+// spike history needs one more step than each).
+std::pair<std::uint32_t, std::uint32_t> rule_delay_steps(const network& net, std::size_t projection, std::size_t k);
+
+// The weights spikes deliver (host side, for snapshots): the state rule's efficacy of each
+// stored weight given its synapse state, or the weights themselves (setup.rule < 0 or a weight
+// rule).
 std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<float>& weights, const std::vector<real>& state);
 
-// Steps of spike history each population must keep for the rules that read it (0: none).
-std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<plasticity_setup>& rules);
+// Steps of spike history each population must keep for the rules that read it (0: none);
+// rules[j] are projection j's.
+std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules);
 
 }  // namespace engram

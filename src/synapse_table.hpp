@@ -1,7 +1,7 @@
 #pragma once
 // One projection's synapses in compressed sparse rows (rows = presynaptic neurons), structure
-// of arrays. Plastic state (calcium, CaMKII, traces, tags) will be further arrays of the same
-// length, in the same order.
+// of arrays. Plastic state (calcium, CaMKII, tags) is further arrays of the same length, in the
+// same order.
 #include <cstdint>
 #include <vector>
 
@@ -17,6 +17,34 @@ struct synapse_table {
   std::uint64_t size() const { return target.size(); }
   static constexpr std::uint64_t bytes_per_synapse = sizeof(std::uint32_t) + sizeof(float) + sizeof(std::uint16_t);
 };
+
+// The same synapses by postsynaptic neuron, for rules that act at postsynaptic spikes: the
+// synapses onto neuron i are synapse[col_ptr[i] .. col_ptr[i + 1]) (positions in the row
+// arrays, ascending) from source[...] (their presynaptic neurons).
+struct column_index {
+  std::vector<std::uint64_t> col_ptr;  // size n_target + 1
+  std::vector<std::uint64_t> synapse;
+  std::vector<std::uint32_t> source;
+  static constexpr std::uint64_t bytes_per_synapse = sizeof(std::uint64_t) + sizeof(std::uint32_t);
+};
+
+// Counting sort of the rows by target; walking rows in order leaves each column ascending.
+inline column_index build_columns(const synapse_table& t, std::uint64_t n_target) {
+  column_index c;
+  c.col_ptr.assign(n_target + 1, 0);
+  for (const auto i : t.target) ++c.col_ptr[i + 1];
+  for (std::uint64_t i = 0; i < n_target; ++i) c.col_ptr[i + 1] += c.col_ptr[i];
+  c.synapse.resize(t.size());
+  c.source.resize(t.size());
+  std::vector<std::uint64_t> next(c.col_ptr.begin(), c.col_ptr.end() - 1);
+  for (std::uint64_t pre = 0; pre + 1 < t.row_ptr.size(); ++pre)
+    for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
+      const std::uint64_t k = next[t.target[s]]++;
+      c.synapse[k] = s;
+      c.source[k] = static_cast<std::uint32_t>(pre);
+    }
+  return c;
+}
 
 // Synapses per projection.
 inline std::vector<std::uint64_t> table_sizes(const std::vector<synapse_table>& tables) {

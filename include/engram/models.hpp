@@ -43,6 +43,8 @@ struct plasticity_rule_info {
   std::string parameter_sets;       // names of published sets, comma separated ("" if none)
   bool reads_membrane_potential = false;  // needs the target's absolute membrane potential
   bool delay_defaults_to_synaptic = false;  // params.D < 0 means the projection's (constant) delay
+  bool changes_weight = false;  // a weight rule (stdp, ...): no synapse state, changes the stored weight
+  bool pairs_spikes = false;    // acts at postsynaptic spikes too (needs the column index)
 };
 
 const std::vector<plasticity_rule_info>& plasticity_rules_info();

@@ -54,7 +54,9 @@ struct projection {
   connector conn;
   distribution weight = distribution::constant(0.0);  // units of the port (mV, pA or nS)
   distribution delay = distribution::constant(1.0);   // ms
-  std::optional<plasticity_spec> plasticity;
+  // Rules applied in order (empty: a static projection): any number of weight rules and at most
+  // one rule with synapse state (models/plasticity/rule_common.hpp).
+  std::vector<plasticity_spec> plasticity;
 };
 
 struct stimulus {

@@ -5,12 +5,16 @@
 
 #include "models/plasticity/graupner_brunel.hpp"
 #include "models/plasticity/shouval.hpp"
+#include "models/plasticity/stdp.hpp"
+#include "models/plasticity/stdp_triplet.hpp"
+#include "models/plasticity/synaptic_scaling.hpp"
 #include "models/plasticity/tagging_capture.hpp"
 #include "models/registry.hpp"
 
 namespace engram {
 
-using plasticity_rules = type_list<plasticity::graupner_brunel, plasticity::shouval, plasticity::tagging_capture>;
+using plasticity_rules = type_list<plasticity::graupner_brunel, plasticity::shouval, plasticity::tagging_capture,
+                                   plasticity::stdp, plasticity::stdp_triplet, plasticity::synaptic_scaling>;
 
 // Calls f.template operator()<Rule>() for the rule with the given index in plasticity_rules.
 template <class F>

@@ -22,6 +22,17 @@
 //     protein_drive(state, derived) -> real            summed per postsynaptic neuron in fixed point
 //     slow_post(post_state&, derived, real sum, t)     per postsynaptic neuron
 //     slow_synapse(state&, derived, post_state)        per synapse
+//
+// Weight rules (changes_weight = true: stdp, stdp_triplet, synaptic_scaling) have an empty
+// `state`, change the stored weight itself and deliver it unchanged (efficacy(w) = w). Instead
+// of synapse_step they provide any of
+//     on_post(w, derived, pre_seen, post_seen) -> w    at a postsynaptic spike (phase 5, through
+//                                                      the projection's column index)
+//     on_pre(w, derived, pre_seen, post_seen) -> w     at a presynaptic spike (phase 6)
+//     slow_every(derived), slow_weight(w, derived, post_state) -> w   every slow_every steps
+// with traces "seen" decayed to the step but before its own spikes (stdp_common.hpp). A
+// projection's "plasticity" is a list: any number of weight rules and at most one state rule,
+// applied in the order given; the state rule's efficacy scales the weight the others shape.
 #include <cmath>
 #include <cstdint>
 
@@ -98,6 +109,27 @@ struct gb_calcium {
 };
 
 template <class R>
-concept has_slow_processes = requires(const typename R::derived& d) { R::slow_every(d); };
+concept has_slow_processes = requires(const typename R::derived& d, const typename R::state& s) {
+  R::slow_every(d);
+  R::protein_drive(s, d);
+};
+
+template <class R>
+concept changes_weight = requires { requires R::changes_weight; };
+
+// Weight rules that pair pre- and postsynaptic spikes (on_pre and on_post).
+template <class R>
+concept pairs_spikes = changes_weight<R> && requires(real w, const typename R::derived& d, const typename R::pre_state& x,
+                                                     const typename R::post_state& y) {
+  R::on_post(w, d, x, y);
+  R::on_pre(w, d, x, y);
+};
+
+// Weight rules that rescale weights every slow_every steps (slow_weight).
+template <class R>
+concept scales_weights = changes_weight<R> && requires(real w, const typename R::derived& d, const typename R::post_state& y) {
+  R::slow_every(d);
+  R::slow_weight(w, d, y);
+};
 
 }  // namespace engram::plasticity

@@ -200,6 +200,7 @@ int info_cmd() {
   for (const auto& r : engram::plasticity_rules_info()) {
     std::string vars;
     for (const auto& v : r.state) vars += fmt::format("{}{} ({})", vars.empty() ? "" : ", ", v.name, v.unit);
+    if (r.changes_weight) vars = "none (changes the weight itself)";
     fmt::print("  {}: synapse variables {}; parameter sets: {}\n", r.name, vars, r.parameter_sets.empty() ? "none" : r.parameter_sets);
   }
   return ok;

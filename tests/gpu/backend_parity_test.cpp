@@ -40,8 +40,8 @@ run_result run_on(const network& net, backend_choice b) {
   }
   run_result r{sim->results(), {}};
   for (std::size_t j = 0; j < net.projections.size(); ++j)
-    if (net.projections[j].plasticity)
-      for (const auto& v : find_plasticity_rule(net.projections[j].plasticity->rule)->state)
+    for (const auto& spec : net.projections[j].plasticity)
+      for (const auto& v : find_plasticity_rule(spec.rule)->state)
         r.rule_state.push_back(sim->synapse_variable(static_cast<int>(j), v.name));
   return r;
 }

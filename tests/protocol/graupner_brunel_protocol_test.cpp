@@ -98,7 +98,7 @@ TEST(Protocol, P_CTRL_2_camkii_switch_and_T286A_mutant) {
     net.run.dt = 0.5;
     for (auto& pr : net.projections) pr.delay = distribution::constant(net.run.dt);
     set_pairing(net, 10.0, 60, 1.0);
-    auto& pl = *net.projections[static_cast<std::size_t>(net.projection_index("plastic"))].plasticity;
+    auto& pl = net.projections[static_cast<std::size_t>(net.projection_index("plastic"))].plasticity.at(0);
     pl.params["beta"] = 1.0;  // every synapse starts DOWN
     pl.params["drift_dt"] = 10.0;
     pl.params["camkii_autophosphorylation"] = mutant ? 0.0 : 1.0;
@@ -168,8 +168,8 @@ TEST(Protocol, P_META_1_nmda_ratio_lowers_ltp_onset_in_a_network) {
     auto& pr = net.projections[static_cast<std::size_t>(net.projection_index("plastic"))];
     pr.weight = distribution::constant(0.5);
     pr.conn.n = 10;
-    pr.plasticity->parameter_set = "cortical slices";
-    pr.plasticity->params = {{"kappa_NMDA", tr.kappa}, {"beta", 1.0}, {"sigma", 0.0}};
+    pr.plasticity.at(0).parameter_set = "cortical slices";
+    pr.plasticity.at(0).params = {{"kappa_NMDA", tr.kappa}, {"beta", 1.0}, {"sigma", 0.0}};
     auto sim = make_simulation(net, {backend_choice::cpu, 1});
     std::vector<std::uint64_t> rp;
     std::vector<std::uint32_t> tg;

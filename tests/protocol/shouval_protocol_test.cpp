@@ -26,7 +26,7 @@ double w_ratio(double f_hz, double nmda_block = 0.0) {
   for (int k = 0; k < 900; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
   net.run.duration = pre.back() + 100.0;
   net.recorders.clear();
-  net.projections[static_cast<std::size_t>(net.projection_index("synapse"))].plasticity->params["nmda_block"] = nmda_block;
+  net.projections[static_cast<std::size_t>(net.projection_index("synapse"))].plasticity.at(0).params["nmda_block"] = nmda_block;
   auto sim = make_simulation(net, {backend_choice::cpu, 1});
   sim->advance(net.steps());
   const auto w = sim->synapse_variable(net.projection_index("synapse"), "w");

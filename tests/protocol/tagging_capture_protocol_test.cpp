@@ -62,7 +62,7 @@ tag_run make_run(std::vector<double> s1, std::vector<double> s2, double duration
   p.conn.type = connector::kind::all_to_all;
   p.weight = distribution::constant(0.0);
   p.delay = distribution::constant(1.0);
-  p.plasticity = plasticity_spec{"tagging_capture", "", {{"blocker_start", block_start}, {"blocker_stop", block_stop}}};
+  p.plasticity = {plasticity_spec{"tagging_capture", "", {{"blocker_start", block_start}, {"blocker_stop", block_stop}}}};
   net.projections = {p};
   r.sim = make_simulation(net, {backend_choice::cpu, 1});
   r.j = 0;

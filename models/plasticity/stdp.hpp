@@ -1,0 +1,111 @@
+#pragma once
+// Pair-based STDP in the general form of NEST's stdp_synapse (science dossier M7)
+// [code: nest/nest-simulator models/stdp_synapse.h], so that NEST comparisons are one-to-one:
+//
+//   at a postsynaptic spike:  w/W_max <- w/W_max + lambda (1 - w/W_max)^mu_plus x_pre
+//   at a presynaptic spike:   w/W_max <- w/W_max - alpha lambda (w/W_max)^mu_minus y_post
+//   clipped to [0, W_max];  x_pre decays with tau_plus, y_post with tau_minus
+//
+//   mu_plus = mu_minus = 0: additive (Song, Miller & Abbott 2000: lambda = A+, alpha = A-/A+,
+//                           W_max = g_max; hard bounds)
+//   mu_plus = 0, mu_minus = 1: mixed (van Rossum, Bi & Turrigiano 2000: multiplicative depression)
+//   mu_plus = mu_minus = 1: multiplicative (Rubin, Lee & Sompolinsky 2001; soft bounds)
+//
+// nearest_spike = 1 sets a trace to 1 at a spike instead of adding 1: each spike pairs with the
+// latest spike of the other side only (NEST's stdp_nn_symm_synapse). The rule changes the stored
+// weight (a weight rule): the projection's weight is the initial weight, in its port's unit,
+// and must lie in [0, W_max]. Delay convention: stdp_common.hpp (default: NEST's).
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "models/plasticity/stdp_common.hpp"
+
+namespace engram::plasticity {
+
+struct stdp {
+  static constexpr const char* name = "stdp";
+  static constexpr bool changes_weight = true;
+  static constexpr bool D_defaults_to_synaptic_delay = true;
+  static constexpr bool reads_membrane_potential = false;
+
+  // Defaults: NEST stdp_synapse.
+  struct params {
+    double tau_plus = 20.0;   // ms, presynaptic trace (potentiation window)
+    double tau_minus = 20.0;  // ms, postsynaptic trace (depression window)
+    double lambda = 0.01;     // step size (units of W_max)
+    double alpha = 1.0;       // depression / potentiation ratio
+    double mu_plus = 1.0;     // weight dependence of potentiation (0: additive)
+    double mu_minus = 1.0;    // weight dependence of depression (0: additive)
+    double W_max = 100.0;     // upper bound, unit of the projection's weight (mV, pA or nS)
+    double nearest_spike = 0; // 0: all-to-all pairing; 1: nearest spike
+    double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
+    double D = -1.0;          // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
+  };
+  static constexpr param_field<params> param_table[] = {
+      {"tau_plus", "ms", &params::tau_plus},   {"tau_minus", "ms", &params::tau_minus},
+      {"lambda", "1", &params::lambda},        {"alpha", "1", &params::alpha},
+      {"mu_plus", "1", &params::mu_plus},      {"mu_minus", "1", &params::mu_minus},
+      {"W_max", "weight", &params::W_max},     {"nearest_spike", "1", &params::nearest_spike},
+      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D}};
+
+  static void check(const params& p, double dt, param_check& c) {
+    c.require(p.tau_plus > 0, "tau_plus", "must be > 0 ms");
+    c.require(p.tau_minus > 0, "tau_minus", "must be > 0 ms");
+    c.require(p.lambda >= 0, "lambda", "must be >= 0");
+    c.require(p.alpha >= 0, "alpha", "must be >= 0");
+    c.require(p.mu_plus >= 0, "mu_plus", "must be >= 0");
+    c.require(p.mu_minus >= 0, "mu_minus", "must be >= 0");
+    c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
+    c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
+    pairing_delays::check(p, dt, c);
+  }
+
+  struct derived {
+    spike_trace plus, minus;
+    real lambda, alpha_lambda, mu_plus, mu_minus, w_max;
+    pairing_delays delays;
+  };
+  static derived derive(const params& p, double dt) {
+    derived d{};
+    d.plus = spike_trace::make(p.tau_plus, p.nearest_spike == 1, dt);
+    d.minus = spike_trace::make(p.tau_minus, p.nearest_spike == 1, dt);
+    d.lambda = static_cast<real>(p.lambda);
+    d.alpha_lambda = static_cast<real>(p.alpha * p.lambda);
+    d.mu_plus = static_cast<real>(p.mu_plus);
+    d.mu_minus = static_cast<real>(p.mu_minus);
+    d.w_max = static_cast<real>(p.W_max);
+    d.delays = pairing_delays::make(p, dt);
+    return d;
+  }
+  static double max_weight(const params& p) { return p.W_max; }
+
+  struct pre_state {
+    real x;  // presynaptic trace (tau_plus)
+  };
+  struct post_state {
+    real y;  // postsynaptic trace (tau_minus)
+  };
+  struct state {};  // the rule's variable is the stored weight
+  static constexpr std::array<named_unit, 0> state_table{};
+  static state initial(const params&, double) { return {}; }
+
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delays.pre_steps; }
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.delays.post_steps; }
+  ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) { s.x = d.plus.step(s.x, arrived); }
+  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
+    s.y = d.minus.step(s.y, fired);
+  }
+
+  ENGRAM_HOST_DEVICE static real on_post(real w, const derived& d, const pre_state& pre, const post_state&) {
+    const real u = w / d.w_max;
+    return clip_weight((u + d.lambda * power(real(1) - u, d.mu_plus) * pre.x) * d.w_max, d.w_max);
+  }
+  ENGRAM_HOST_DEVICE static real on_pre(real w, const derived& d, const pre_state&, const post_state& post) {
+    const real u = w / d.w_max;
+    return clip_weight((u - d.alpha_lambda * power(u, d.mu_minus) * post.y) * d.w_max, d.w_max);
+  }
+  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
+};
+
+}  // namespace engram::plasticity

@@ -1,0 +1,75 @@
+#pragma once
+// What the spike-timing rules share (stdp.hpp, stdp_triplet.hpp; science dossier M7, M8):
+// exponential spike traces with all-to-all or nearest-spike interaction, the split of the
+// synaptic delay into an axonal and a dendritic part, and hard weight bounds.
+//
+// Weight rules (rule_common.hpp) change the stored weight at spikes only:
+//   on_post(w, derived, pre_seen, post_seen) -> w   at a postsynaptic spike's arrival (phase 5)
+//   on_pre(w, derived, pre_seen, post_seen) -> w    at a presynaptic spike's arrival (phase 6)
+// where *_seen are the traces decayed to this step but before this step's own jumps, so a
+// pre and a post spike that reach the synapse in the same step do not pair (as in NEST).
+// The traces live per neuron and are stepped exactly (x <- x e^{-dt/tau} + jump), which is the
+// event-driven update sampled at every step; only the per-synapse work is event-driven.
+#include <cstdint>
+
+#include "engram/config.hpp"
+#include "models/math.hpp"
+#include "models/neurons/neuron_common.hpp"
+#include "models/plasticity/rule_common.hpp"
+
+namespace engram::plasticity {
+
+// A trace of one neuron's spikes: decays with tau; at a spike it jumps by 1 (all-to-all
+// interaction) or is set to 1 (nearest-spike: only the latest spike counts).
+struct spike_trace {
+  real decay;  // exp(-dt/tau)
+  int nearest;
+  static spike_trace make(double tau, bool nearest, double dt) {
+    return {static_cast<real>(std::exp(-dt / tau)), nearest ? 1 : 0};
+  }
+  ENGRAM_HOST_DEVICE real step(real x, bool spike) const {
+    x = x * decay;
+    return spike ? (nearest ? real(1) : x + real(1)) : x;
+  }
+};
+
+// Where the spikes meet (dossier M7, delay convention). The projection's delay D splits into an
+// axonal part (1 - f) D before the synapse and a dendritic part f D after it, which the
+// back-propagating postsynaptic spike also travels. A presynaptic spike at t_pre and a
+// postsynaptic one at t_post meet with dt = (t_post + f D) - (t_pre + (1 - f) D).
+// f = 1 (the default) is NEST's convention for stdp_synapse (the whole delay is dendritic);
+// f = 0 pairs where the spike is delivered, as a Brian 2 model with on_pre delays does.
+struct pairing_delays {
+  std::uint32_t pre_steps;   // (1 - f) D in steps
+  std::uint32_t post_steps;  // f D in steps; pre_steps + post_steps = D in steps
+
+  template <class P>
+  static void check(const P& p, double dt, param_check& c) {
+    c.require(p.dendritic_delay_fraction >= 0 && p.dendritic_delay_fraction <= 1, "dendritic_delay_fraction",
+              "must lie in [0, 1] (1: NEST's convention, the whole delay is dendritic)");
+    c.require(p.D < 0 || p.D / dt <= 65535, "D", "must be at most 65535 steps");
+  }
+  // p.D has been set to the projection's delay (D_defaults_to_synaptic_delay) unless given.
+  template <class P>
+  static pairing_delays make(const P& p, double dt) {
+    const int total = to_steps(p.D < 0 ? 0.0 : p.D, dt);
+    const int post = to_steps(p.dendritic_delay_fraction * (p.D < 0 ? 0.0 : p.D), dt);
+    return {static_cast<std::uint32_t>(total - post), static_cast<std::uint32_t>(post)};
+  }
+};
+
+// w clipped to [0, w_max].
+ENGRAM_HOST_DEVICE inline real clip_weight(real w, real w_max) {
+  return w < real(0) ? real(0) : (w > w_max ? w_max : w);
+}
+
+// x^mu for x in [0, 1]: exact for mu = 0 (1, also at x = 0, as pow) and mu = 1; otherwise
+// through the shared exp and log so host and device round alike.
+ENGRAM_HOST_DEVICE inline real power(real x, real mu) {
+  if (mu == real(0)) return real(1);
+  if (mu == real(1)) return x;
+  if (x <= real(0)) return real(0);
+  return static_cast<real>(math::exp(static_cast<double>(mu) * math::log(static_cast<double>(x))));
+}
+
+}  // namespace engram::plasticity

@@ -1,0 +1,146 @@
+#pragma once
+// Triplet STDP (Pfister & Gerstner 2006, J Neurosci 26:9673; science dossier M8), as NEST's
+// stdp_triplet_synapse [code: nest/nest-simulator models/stdp_triplet_synapse.h]:
+//
+//   presynaptic traces r1 (tau_plus), r2 (tau_x); postsynaptic traces o1 (tau_minus), o2 (tau_y)
+//   at a presynaptic spike:   w <- w - o1 (A2_minus + A3_minus r2)   (r2 read before its own jump)
+//   at a postsynaptic spike:  w <- w + r1 (A2_plus + A3_plus o2)     (o2 read before its own jump)
+//   clipped to [0, W_max]; all-to-all traces jump by 1, nearest-spike traces are set to 1
+//
+// The amplitudes are in units of the weight (the published fits take the initial weight as 1).
+// A weight rule: the projection's weight is the initial weight. Delay convention:
+// stdp_common.hpp. The published sets are the dossier's M8 table; several are marked
+// (unverified) there and in docs/plasticity.md.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "models/plasticity/stdp_common.hpp"
+
+namespace engram::plasticity {
+
+struct stdp_triplet {
+  static constexpr const char* name = "stdp_triplet";
+  static constexpr bool changes_weight = true;
+  static constexpr bool D_defaults_to_synaptic_delay = true;
+  static constexpr bool reads_membrane_potential = false;
+
+  // Defaults: the visual-cortex all-to-all full set (NEST stdp_triplet_synapse defaults).
+  struct params {
+    double tau_plus = 16.8;   // ms, r1
+    double tau_minus = 33.7;  // ms, o1
+    double tau_x = 101.0;     // ms, r2
+    double tau_y = 125.0;     // ms, o2
+    double A2_plus = 5e-10;   // pair potentiation (weight units)
+    double A3_plus = 6.2e-3;  // triplet potentiation
+    double A2_minus = 7e-3;   // pair depression
+    double A3_minus = 2.3e-4; // triplet depression
+    double W_max = 100.0;     // upper bound, unit of the projection's weight
+    double nearest_spike = 0; // 0: all-to-all; 1: nearest spike
+    double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
+    double D = -1.0;          // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
+  };
+  static constexpr param_field<params> param_table[] = {
+      {"tau_plus", "ms", &params::tau_plus}, {"tau_minus", "ms", &params::tau_minus},
+      {"tau_x", "ms", &params::tau_x},       {"tau_y", "ms", &params::tau_y},
+      {"A2_plus", "weight", &params::A2_plus}, {"A3_plus", "weight", &params::A3_plus},
+      {"A2_minus", "weight", &params::A2_minus}, {"A3_minus", "weight", &params::A3_minus},
+      {"W_max", "weight", &params::W_max},   {"nearest_spike", "1", &params::nearest_spike},
+      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D}};
+
+  // The dossier's M8 table (minimal sets have no r2: tau_x is irrelevant and left at 101 ms).
+  static bool parameter_set(const std::string& set, params& p) {
+    struct row {
+      const char* name;
+      double tau_x, tau_y, A2p, A3p, A2m, A3m, nearest;
+    };
+    static constexpr row rows[] = {
+        {"visual cortex all-to-all full", 101, 125, 5e-10, 6.2e-3, 7e-3, 2.3e-4, 0},
+        {"visual cortex all-to-all minimal", 101, 114, 0, 6.5e-3, 7.1e-3, 0, 0},
+        {"visual cortex nearest-spike full", 714, 40, 8.8e-11, 5.3e-2, 6.6e-3, 3.1e-3, 1},
+        {"visual cortex nearest-spike minimal", 101, 40, 0, 5e-2, 8e-3, 0, 1},
+        {"hippocampal all-to-all full", 946, 27, 6.1e-3, 6.7e-3, 1.6e-3, 1.4e-3, 0},
+        {"hippocampal all-to-all minimal", 101, 40, 5.3e-3, 8e-3, 3.5e-3, 0, 0},
+        {"hippocampal nearest-spike full", 575, 47, 4.6e-3, 9.1e-3, 3e-3, 7.5e-9, 1},
+        {"hippocampal nearest-spike minimal", 101, 48, 4.6e-3, 9.1e-3, 3e-3, 0, 1},
+    };
+    for (const auto& r : rows) {
+      if (set != r.name) continue;
+      p = params{};
+      p.tau_x = r.tau_x, p.tau_y = r.tau_y, p.A2_plus = r.A2p, p.A3_plus = r.A3p;
+      p.A2_minus = r.A2m, p.A3_minus = r.A3m, p.nearest_spike = r.nearest;
+      return true;
+    }
+    return false;
+  }
+  static constexpr const char* parameter_set_names =
+      "visual cortex all-to-all full, visual cortex all-to-all minimal, visual cortex nearest-spike full, "
+      "visual cortex nearest-spike minimal, hippocampal all-to-all full, hippocampal all-to-all minimal, "
+      "hippocampal nearest-spike full, hippocampal nearest-spike minimal";
+
+  static void check(const params& p, double dt, param_check& c) {
+    c.require(p.tau_plus > 0, "tau_plus", "must be > 0 ms");
+    c.require(p.tau_minus > 0, "tau_minus", "must be > 0 ms");
+    c.require(p.tau_x > 0, "tau_x", "must be > 0 ms");
+    c.require(p.tau_y > 0, "tau_y", "must be > 0 ms");
+    c.require(p.A2_plus >= 0, "A2_plus", "must be >= 0");
+    c.require(p.A3_plus >= 0, "A3_plus", "must be >= 0");
+    c.require(p.A2_minus >= 0, "A2_minus", "must be >= 0");
+    c.require(p.A3_minus >= 0, "A3_minus", "must be >= 0");
+    c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
+    c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
+    pairing_delays::check(p, dt, c);
+  }
+
+  struct derived {
+    spike_trace r1, r2, o1, o2;
+    real A2_plus, A3_plus, A2_minus, A3_minus, w_max;
+    pairing_delays delays;
+  };
+  static derived derive(const params& p, double dt) {
+    const bool nn = p.nearest_spike == 1;
+    derived d{};
+    d.r1 = spike_trace::make(p.tau_plus, nn, dt);
+    d.r2 = spike_trace::make(p.tau_x, nn, dt);
+    d.o1 = spike_trace::make(p.tau_minus, nn, dt);
+    d.o2 = spike_trace::make(p.tau_y, nn, dt);
+    d.A2_plus = static_cast<real>(p.A2_plus), d.A3_plus = static_cast<real>(p.A3_plus);
+    d.A2_minus = static_cast<real>(p.A2_minus), d.A3_minus = static_cast<real>(p.A3_minus);
+    d.w_max = static_cast<real>(p.W_max);
+    d.delays = pairing_delays::make(p, dt);
+    return d;
+  }
+  static double max_weight(const params& p) { return p.W_max; }
+
+  struct pre_state {
+    real r1, r2;
+  };
+  struct post_state {
+    real o1, o2;
+  };
+  struct state {};  // the rule's variable is the stored weight
+  static constexpr std::array<named_unit, 0> state_table{};
+  static state initial(const params&, double) { return {}; }
+
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delays.pre_steps; }
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.delays.post_steps; }
+  ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) {
+    s.r1 = d.r1.step(s.r1, arrived);
+    s.r2 = d.r2.step(s.r2, arrived);
+  }
+  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
+    s.o1 = d.o1.step(s.o1, fired);
+    s.o2 = d.o2.step(s.o2, fired);
+  }
+
+  ENGRAM_HOST_DEVICE static real on_post(real w, const derived& d, const pre_state& pre, const post_state& post) {
+    return clip_weight(w + pre.r1 * (d.A2_plus + d.A3_plus * post.o2), d.w_max);
+  }
+  ENGRAM_HOST_DEVICE static real on_pre(real w, const derived& d, const pre_state& pre, const post_state& post) {
+    return clip_weight(w - post.o1 * (d.A2_minus + d.A3_minus * pre.r2), d.w_max);
+  }
+  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
+};
+
+}  // namespace engram::plasticity
