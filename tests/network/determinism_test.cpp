@@ -56,3 +56,35 @@ TEST(Determinism, CobaIdenticalAcrossThreadCounts) {
   EXPECT_EQ(a.neurons, b.neurons);
   EXPECT_EQ(a.v, b.v);
 }
+
+// Weight rules (stdp, synaptic_scaling) change weights in parallel rows and columns; the
+// Hebbian network at 2000 E (160 000 E->E synapses, above the parallel threshold), with its
+// slow time scales compressed, gives the same spikes and weights on 1 and 2 threads.
+TEST(Determinism, WeightRulesIdenticalAcrossThreadCounts) {
+  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/models/networks/hebbian_instability_scaling.json");
+  net.run.duration = 2000.0;
+  net.populations[0].size = 2000;
+  net.recorders = {};
+  recorder spikes;
+  spikes.population = "E";
+  net.recorders.push_back(spikes);
+  for (auto& spec : net.projections[static_cast<std::size_t>(net.projection_index("EE"))].plasticity) {
+    if (spec.rule == "stdp") spec.params["lambda"] = 0.005;
+    if (spec.rule == "synaptic_scaling") spec.params["beta"] = 1e-4, spec.params["tau_a"] = 200.0, spec.params["update_interval"] = 50.0;
+  }
+  const int j = net.projection_index("EE");
+  std::vector<std::vector<float>> w(2);
+  std::vector<std::vector<std::uint32_t>> neurons(2);
+  for (int threads = 1; threads <= 2; ++threads) {
+    auto sim = make_simulation(net, {backend_choice::cpu, threads});
+    sim->advance(net.steps());
+    std::vector<std::uint64_t> row_ptr;
+    std::vector<std::uint32_t> target;
+    std::vector<std::uint16_t> delay;
+    sim->synapses(j, row_ptr, target, w[static_cast<std::size_t>(threads - 1)], delay);
+    neurons[static_cast<std::size_t>(threads - 1)] = sim->results().spike_recorders.at(0).neuron;
+  }
+  ASSERT_GT(neurons[0].size(), 5000u);
+  EXPECT_EQ(neurons[0], neurons[1]);
+  EXPECT_EQ(w[0], w[1]);  // bitwise
+}

@@ -121,3 +121,41 @@ TEST(Checkpoint, PlasticStateRoundTrips) {
   const auto start = make_cpu(net)->synapse_variable(j, "rho");
   EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "rho must have changed";
 }
+
+// Weight rules (a list: stdp then synaptic_scaling) keep their traces, sensors and the weights
+// they change across a checkpoint: E->E weights after 2T equal T + checkpoint + restore + T.
+TEST(Checkpoint, WeightRulesRoundTrip) {
+  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/models/networks/hebbian_instability_scaling.json");
+  net.run.duration = 1000.0;
+  net.recorders.clear();
+  for (auto& spec : net.projections[static_cast<std::size_t>(net.projection_index("EE"))].plasticity) {
+    if (spec.rule == "stdp") spec.params["lambda"] = 0.01;  // large enough to change weights in 1 s
+    if (spec.rule == "synaptic_scaling") spec.params["beta"] = 1e-4, spec.params["tau_a"] = 200.0, spec.params["update_interval"] = 50.0;
+  }
+  const int j = net.projection_index("EE");
+  const std::uint64_t half = net.steps() / 2 + 251;  // not at a scaling update
+  const auto weights = [&](simulation& sim) {
+    std::vector<std::uint64_t> row_ptr;
+    std::vector<std::uint32_t> target;
+    std::vector<float> w;
+    std::vector<std::uint16_t> delay;
+    sim.synapses(j, row_ptr, target, w, delay);
+    return w;
+  };
+  auto whole = make_cpu(net);
+  whole->advance(net.steps());
+  const std::string path = testing::TempDir() + "/engram_ckpt_weight_rules.bin";
+  {
+    auto first = make_cpu(net);
+    first->advance(half);
+    save_checkpoint(*first, net, path);
+  }
+  auto second = make_cpu(net);
+  restore_checkpoint(*second, net, path);
+  second->advance(net.steps() - half);
+  const auto a = weights(*whole), b = weights(*second), start = weights(*make_cpu(net));
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+  EXPECT_EQ(whole->results().spike_count, second->results().spike_count);
+  EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "the weights must have changed";
+}
