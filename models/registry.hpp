@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "models/neurons/adex_cond_exp.hpp"
+#include "models/neurons/adaptive_threshold.hpp"
 #include "models/neurons/adex_cond_nmda.hpp"
 #include "models/neurons/lif_cond_exp.hpp"
 #include "models/neurons/lif_cond_nmda.hpp"
@@ -18,9 +19,19 @@ struct type_list {
   static constexpr int size = sizeof...(Ts);
 };
 
+namespace neurons {
+// LIF models with intrinsic plasticity (an adaptive threshold, adaptive_threshold.hpp).
+struct lif_delta_ip : with_adaptive_threshold<lif_delta> {
+  static constexpr const char* name = "lif_delta_ip";
+};
+struct lif_cond_exp_ip : with_adaptive_threshold<lif_cond_exp> {
+  static constexpr const char* name = "lif_cond_exp_ip";
+};
+}  // namespace neurons
+
 using neuron_models = type_list<neurons::lif_delta, neurons::lif_curr_exp, neurons::lif_cond_exp,
                                 neurons::adex_cond_exp, neurons::lif_cond_nmda,
-                                neurons::adex_cond_nmda>;
+                                neurons::adex_cond_nmda, neurons::lif_delta_ip, neurons::lif_cond_exp_ip>;
 
 // Calls f.template operator()<T>() for the type with the given index in a type_list (and
 // returns its result, or a value-initialised one for an index out of range).

@@ -19,7 +19,8 @@ namespace engram {
 namespace {
 
 constexpr char magic[8] = {'E', 'N', 'G', 'R', 'A', 'M', 'C', 'K'};
-constexpr std::uint32_t format_version = 1;
+// 2: rule blocks per rule of a projection's list (proj<j>.rule<k>_*), 2026-11-22.
+constexpr std::uint32_t format_version = 2;
 
 std::uint64_t fnv1a(const char* data, std::size_t n, std::uint64_t h = 1469598103934665603ULL) {
   for (std::size_t i = 0; i < n; ++i) {

@@ -16,6 +16,7 @@ namespace engram {
 namespace {
 
 constexpr const char* scaling_file = ENGRAM_SOURCE_DIR "/models/protocols/P-HOM-1_synaptic_scaling_ttx.json";
+constexpr const char* ip_file = ENGRAM_SOURCE_DIR "/models/protocols/P-HOM-3_intrinsic_plasticity.json";
 
 struct scaled {
   std::vector<float> w0, w1;
@@ -99,6 +100,72 @@ TEST(Protocol, P_HOM_1_bicuculline_scales_all_weights_down_by_one_factor) {
   EXPECT_GE(mean, 0.5);
   EXPECT_LE(mean, 0.77);
   check_multiplicative(s, mean, "bicuculline");
+}
+
+// P-HOM-3 (Diehl & Cook 2015 adaptive threshold, dossier M10.2): 1000 spikes at 10 Hz raise
+// theta to the exact sum of the decayed increments (1e-6 relative; about 49.8 mV); 24 h of
+// silence leave exp(-86 400 s / 10 000 s) = 1.8e-4 of it.
+TEST(Protocol, P_HOM_3_adaptive_threshold_sums_decayed_increments) {
+  const network net = load_model_file(ip_file);
+  auto sim = make_simulation(net, {backend_choice::cpu, 1});
+  const double dt = net.run.dt;
+  const auto t1 = static_cast<std::uint64_t>(101000.0 / dt);
+  sim->advance(t1);
+  const auto& fired = sim->results().spike_recorders.at(0).step;
+  ASSERT_EQ(fired.size(), 1000u);
+  // theta jumps at the end of a spike's step and decays by e^{-dt/tau} in every later step.
+  const double decay = std::exp(-dt / 1.0e7);
+  double exact = 0.0;
+  for (const auto s : fired) exact += 0.05 * std::pow(decay, static_cast<double>(t1 - 1 - s));
+  const double theta = sim->state_variable(1, "theta")[0];
+  std::printf("P-HOM-3: theta after 1000 spikes %.6f mV (exact sum %.6f; dossier about 49.8)\n", theta, exact);
+  EXPECT_NEAR(theta, exact, 1e-6 * exact);
+  EXPECT_NEAR(theta, 49.8, 0.1);
+  sim->advance(net.steps() - t1);
+  const double later = sim->state_variable(1, "theta")[0];
+  const double expected = exact * std::pow(decay, static_cast<double>(net.steps() - t1));
+  std::printf("P-HOM-3: theta after 24 h of silence %.6e mV (exact %.6e, %.3e of it)\n", later, expected, later / theta);
+  EXPECT_NEAR(later, expected, 1e-5 * expected);
+  EXPECT_NEAR(later / theta, std::exp(-8.64), 1e-6);
+}
+
+// The rate-target form (dossier M10.2): with target_rate > 0 and no decay, theta settles where
+// the neuron fires at its target. A lif_delta_ip neuron driven to about 40 Hz by Poisson input
+// comes down to 5 Hz (last 100 s within 10%).
+TEST(Protocol, P_HOM_3_rate_target_threshold_brings_the_rate_to_target) {
+  network net = load_model_file(ip_file);
+  net.run.dt = 0.1;
+  net.run.duration = 300000.0;
+  auto& post = net.populations[1];
+  post.params = {{"theta_plus", 0.2}, {"tau_theta", 1e12}, {"target_rate", 5.0}};
+  net.populations[0].spike_times[0].clear();
+  stimulus drive;
+  drive.type = stimulus::kind::poisson;
+  drive.target = "post";
+  drive.rates = {12.0};
+  drive.sources = 1000;
+  drive.weight = 0.1;
+  drive.receptor = "delta";
+  net.stimuli.push_back(drive);
+  net.projections[0].delay = distribution::constant(1.0);
+  net.recorders = {};
+  recorder spikes;
+  spikes.population = "post";
+  net.recorders.push_back(spikes);
+  network off = net;
+  off.populations[1].params["theta_plus"] = 0.0;
+  const auto rate_after = [](const network& n, double from_ms) {
+    auto sim = make_simulation(n, {backend_choice::cpu, 1});
+    sim->advance(n.steps());
+    const auto& st = sim->results().spike_recorders.at(0).step;
+    const auto from = static_cast<std::uint64_t>(from_ms / n.run.dt);
+    return static_cast<double>(std::count_if(st.begin(), st.end(), [&](std::uint64_t s) { return s >= from; })) /
+           ((n.run.duration - from_ms) / 1000.0);
+  };
+  const double without = rate_after(off, 0.0), with = rate_after(net, 200000.0);
+  std::printf("P-HOM-3 rate target 5 Hz: %.2f Hz without intrinsic plasticity, %.2f Hz with (last 100 s)\n", without, with);
+  EXPECT_GT(without, 20.0);
+  EXPECT_NEAR(with, 5.0, 0.5);
 }
 
 }  // namespace
