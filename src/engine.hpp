@@ -15,7 +15,7 @@ ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
   b.stimulate(t);          // 2. Poisson, DC and step-current input
   b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list
   b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay (pre-spike plasticity)
-  b.post_spike_plasticity(t);  // 5. (no rule uses a post-spike update through a column index yet)
+  b.post_spike_plasticity(t);  // 5. spike history; weight rules at postsynaptic spikes (column index, ADR 0005)
   b.synapse_dynamics(t);   // 6. plasticity rules: traces, then per-synapse state (ADR 0004)
   b.slow_processes(t);     // 7. slow processes of rules (protein synthesis, late phase)
   b.record(t);             // 8. spikes, rates, probes, snapshots
