@@ -193,7 +193,7 @@ class cuda_simulation final : public simulation {
     }
   }
   std::uint64_t steps_done() const override { return step_; }
-  const recording& results() override {
+  recording& results() override {
     flush();
     return rec_;
   }

@@ -65,8 +65,9 @@ std::uint64_t model_fingerprint(const network& net) {
   return fnv1a(s.data(), s.size());
 }
 
-void save_checkpoint(simulation& sim, const network& net, const std::string& path) {
-  const simulation::state_blocks blocks = sim.export_state();
+void save_checkpoint(simulation& sim, const network& net, const std::string& path, const simulation::state_blocks& extra) {
+  simulation::state_blocks blocks = sim.export_state();
+  blocks.insert(blocks.end(), extra.begin(), extra.end());
   std::string payload;
   put(payload, static_cast<std::uint64_t>(blocks.size()));
   for (const auto& [name, bytes] : blocks) {
@@ -104,7 +105,7 @@ void save_checkpoint(simulation& sim, const network& net, const std::string& pat
   if (ec) throw io_error(fmt::format("{}: cannot move checkpoint into place: {}", path, ec.message()));
 }
 
-void restore_checkpoint(simulation& sim, const network& net, const std::string& path) {
+simulation::state_blocks restore_checkpoint(simulation& sim, const network& net, const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw io_error(fmt::format("{}: cannot open checkpoint", path));
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -144,6 +145,7 @@ void restore_checkpoint(simulation& sim, const network& net, const std::string& 
     at += len;
   }
   sim.import_state(blocks);
+  return blocks;
 }
 
 void export_recording(const recording& rec, simulation::state_blocks& out) {

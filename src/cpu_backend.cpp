@@ -136,7 +136,7 @@ class cpu_simulation final : public simulation {
     }
   }
   std::uint64_t steps_done() const override { return step_; }
-  const recording& results() override { return rec_; }
+  recording& results() override { return rec_; }
   std::string backend_name() const override { return "cpu"; }
   int threads() const override { return threads_; }
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }

@@ -51,24 +51,27 @@ array read(const std::string& path) {
   return a;
 }
 
-void write(const std::string& path, const std::string& descr, const std::vector<std::uint64_t>& shape,
-           const void* data, std::size_t bytes) {
+std::string header(const std::string& descr, const std::vector<std::uint64_t>& shape) {
   std::string dims;
   for (auto s : shape) dims += fmt::format("{}, ", s);
   if (shape.size() > 1) dims.resize(dims.size() - 2);  // "(3,)" for 1-d, "(3, 4)" for 2-d
-  std::string header = fmt::format("{{'descr': {}, 'fortran_order': False, 'shape': ({}), }}",
-                                   descr.front() == '[' ? descr : "'" + descr + "'", dims);
+  std::string dict = fmt::format("{{'descr': {}, 'fortran_order': False, 'shape': ({}), }}",
+                                 descr.front() == '[' ? descr : "'" + descr + "'", dims);
   // Pad so that the data starts on a 64-byte boundary, header ends with '\n'.
-  const std::size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header.push_back('\n');
+  const std::size_t total = 10 + dict.size() + 1;
+  dict.append((64 - total % 64) % 64, ' ');
+  dict.push_back('\n');
+  const char pre[10] = {static_cast<char>(0x93), 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                        static_cast<char>(dict.size() & 0xff), static_cast<char>(dict.size() >> 8)};
+  return std::string(pre, 10) + dict;
+}
+
+void write(const std::string& path, const std::string& descr, const std::vector<std::uint64_t>& shape,
+           const void* data, std::size_t bytes) {
+  const std::string head = header(descr, shape);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw io_error(fmt::format("{}: cannot create file", path));
-  const unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                 static_cast<unsigned char>(header.size() & 0xff),
-                                 static_cast<unsigned char>(header.size() >> 8)};
-  f.write(reinterpret_cast<const char*>(pre), 10);
-  f.write(header.data(), static_cast<std::streamsize>(header.size()));
+  f.write(head.data(), static_cast<std::streamsize>(head.size()));
   f.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
   if (!f) throw io_error(fmt::format("{}: write failed (disk full?)", path));
 }

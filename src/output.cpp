@@ -1,5 +1,8 @@
 #include "engram/output.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -39,33 +42,130 @@ struct writer {
   }
 };
 
+// A spike recorder's records as the .npy stores them: t (float64 ms, end of step), i (int32).
+std::vector<char> spike_records(const recording::spikes& r, double dt) {
+  std::vector<char> buf(r.step.size() * 12);
+  for (std::size_t k = 0; k < r.step.size(); ++k) {
+    const double t = static_cast<double>(r.step[k] + 1) * dt;
+    const auto i = static_cast<std::int32_t>(r.neuron[k]);
+    std::memcpy(&buf[k * 12], &t, 8);
+    std::memcpy(&buf[k * 12 + 8], &i, 4);
+  }
+  return buf;
+}
+
 }  // namespace
 
-void write_output(const std::string& dir_name, const network& net, simulation& sim, const run_info& info) {
+spike_streams::spike_streams(std::string dir, const network& net, const recording& rec, bool fresh) : dt_(net.run.dt) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) throw io_error(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
+  for (const auto& r : rec.spike_recorders) {
+    paths_.push_back((fs::path(dir) / fmt::format("spikes_{}.npy.part", net.populations[static_cast<std::size_t>(r.population)].name)).string());
+    std::FILE* f = std::fopen(paths_.back().c_str(), fresh ? "wb" : "ab");
+    if (!f) throw io_error(fmt::format("{}: cannot create: {}", paths_.back(), std::strerror(errno)));
+    files_.push_back(f);
+  }
+}
+
+spike_streams::~spike_streams() {
+  for (auto* f : files_)
+    if (f) std::fclose(f);
+}
+
+void spike_streams::drain(simulation& sim) {
+  recording& rec = sim.results();
+  for (std::size_t k = 0; k < files_.size(); ++k) {
+    auto& r = rec.spike_recorders[k];
+    if (r.step.empty()) continue;
+    const std::vector<char> buf = spike_records(r, dt_);
+    if (std::fwrite(buf.data(), 1, buf.size(), files_[k]) != buf.size())
+      throw io_error(fmt::format("{}: write failed (disk full?)", paths_[k]));
+    r.step = {};  // release the memory, not only the size
+    r.neuron = {};
+  }
+}
+
+std::uint64_t spike_streams::buffered(simulation& sim) {
+  std::uint64_t n = 0;
+  for (const auto& r : sim.results().spike_recorders) n += r.step.size();
+  return n;
+}
+
+std::vector<std::uint64_t> spike_streams::positions(simulation& sim) {
+  drain(sim);
+  std::vector<std::uint64_t> pos;
+  for (std::size_t k = 0; k < files_.size(); ++k) {
+    if (std::fflush(files_[k]) != 0 || ::fsync(::fileno(files_[k])) != 0)
+      throw io_error(fmt::format("{}: cannot flush: {}", paths_[k], std::strerror(errno)));
+    pos.push_back(static_cast<std::uint64_t>(std::ftell(files_[k])));
+  }
+  return pos;
+}
+
+void spike_streams::resume_at(const std::vector<std::uint64_t>& positions) {
+  if (positions.size() != files_.size())
+    throw invalid_model(fmt::format("the checkpoint has {} spike streams, this run {}", positions.size(), files_.size()));
+  for (std::size_t k = 0; k < files_.size(); ++k) {
+    std::fclose(files_[k]);
+    files_[k] = nullptr;
+    std::error_code ec;
+    if (!fs::exists(paths_[k]) || fs::file_size(paths_[k]) < positions[k])
+      throw io_error(fmt::format("{}: holds fewer spikes than the checkpoint recorded ({} bytes); the run folder is "
+                                 "incomplete", paths_[k], positions[k]));
+    fs::resize_file(paths_[k], positions[k], ec);
+    if (ec) throw io_error(fmt::format("{}: cannot truncate: {}", paths_[k], ec.message()));
+    files_[k] = std::fopen(paths_[k].c_str(), "ab");
+    if (!files_[k]) throw io_error(fmt::format("{}: cannot reopen: {}", paths_[k], std::strerror(errno)));
+  }
+}
+
+void spike_streams::remove_parts() {
+  for (std::size_t k = 0; k < files_.size(); ++k) {
+    if (files_[k]) std::fclose(files_[k]);
+    files_[k] = nullptr;
+    std::error_code ec;
+    fs::remove(paths_[k], ec);
+  }
+}
+
+void write_output(const std::string& dir_name, const network& net, simulation& sim, const run_info& info,
+                  spike_streams* streams) {
   std::error_code ec;
   fs::create_directories(dir_name, ec);
   if (ec || !fs::is_directory(dir_name)) throw io_error(fmt::format("{}: cannot create output folder: {}", dir_name, ec.message()));
   writer w{dir_name};
-  const recording& rec = sim.results();
   const double dt = net.run.dt;
+  const recording& rec = sim.results();
   const auto pop_name = [&](int p) { return net.populations[static_cast<std::size_t>(p)].name; };
 
-  for (const auto& r : rec.spike_recorders) {
+  // Streamed runs: everything still in memory goes to the part files first (then flushed).
+  const std::vector<std::uint64_t> streamed = streams ? streams->positions(sim) : std::vector<std::uint64_t>{};
+  for (std::size_t k = 0; k < rec.spike_recorders.size(); ++k) {
     // Structured array: ('t', float64 ms), ('i', int32 neuron).
+    const auto& r = rec.spike_recorders[k];
     const std::string name = fmt::format("spikes_{}.npy", pop_name(r.population));
-    std::vector<char> buf(r.step.size() * 12);
-    for (std::size_t k = 0; k < r.step.size(); ++k) {
-      const double t = static_cast<double>(r.step[k] + 1) * dt;
-      const auto i = static_cast<std::int32_t>(r.neuron[k]);
-      std::memcpy(&buf[k * 12], &t, 8);
-      std::memcpy(&buf[k * 12 + 8], &i, 4);
-    }
+    const std::vector<char> buf = spike_records(r, dt);
+    const std::uint64_t part = streams ? streamed[k] : 0;
+    const std::uint64_t count = (part + buf.size()) / 12;
     const fs::path tmp = w.dir / (name + ".tmp");
-    npy::write(tmp.string(), "[('t', '<f8'), ('i', '<i4')]", {r.step.size()}, buf.data(), buf.size());
+    {
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      if (!f) throw io_error(fmt::format("{}: cannot create file", tmp.string()));
+      const std::string head = npy::header("[('t', '<f8'), ('i', '<i4')]", {count});
+      f.write(head.data(), static_cast<std::streamsize>(head.size()));
+      if (part) {
+        std::ifstream in(streams->part_path(k), std::ios::binary);
+        f << in.rdbuf();
+      }
+      f.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (!f) throw io_error(fmt::format("{}: write failed (disk full?)", tmp.string()));
+    }
     move_into_place(tmp, w.dir / name);
-    w.files.push_back({{"name", name}, {"dtype", "[('t','<f8'),('i','<i4')]"}, {"shape", {r.step.size()}},
+    w.files.push_back({{"name", name}, {"dtype", "[('t','<f8'),('i','<i4')]"}, {"shape", {count}},
                        {"description", fmt::format("spikes of {}: t = time (ms, end of step), i = neuron", pop_name(r.population))}});
   }
+  if (streams) streams->remove_parts();
   for (const auto& r : rec.state_recorders) {
     const std::uint64_t samples = r.times.size();
     for (std::size_t v = 0; v < r.variables.size(); ++v)

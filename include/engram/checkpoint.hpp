@@ -18,8 +18,10 @@ namespace engram {
 // run may be longer.
 std::uint64_t model_fingerprint(const network& net);
 
-void save_checkpoint(simulation& sim, const network& net, const std::string& path);
-// `sim` must be freshly made from the same description (make_simulation).
-void restore_checkpoint(simulation& sim, const network& net, const std::string& path);
+// `extra` blocks are stored beside the simulation's (the CLI adds its spike-stream positions).
+void save_checkpoint(simulation& sim, const network& net, const std::string& path, const simulation::state_blocks& extra = {});
+// `sim` must be freshly made from the same description (make_simulation). Returns every block
+// of the file (the simulation has taken its own; callers find their `extra` ones).
+simulation::state_blocks restore_checkpoint(simulation& sim, const network& net, const std::string& path);
 
 }  // namespace engram

@@ -16,6 +16,10 @@ struct array {
 // Reads a whole .npy file; throws io_error if it is missing, unreadable or not a valid .npy.
 array read(const std::string& path);
 
+// The header of a .npy file (magic, version, dict padded to 64 bytes) for the dtype and shape;
+// the data follows it directly.
+std::string header(const std::string& descr, const std::vector<std::uint64_t>& shape);
+
 // Writes `data` with the given dtype description and shape.
 void write(const std::string& path, const std::string& descr, const std::vector<std::uint64_t>& shape,
            const void* data, std::size_t bytes);

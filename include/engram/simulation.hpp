@@ -42,8 +42,9 @@ class simulation {
   // Advances n steps (phases in the order of engine.hpp).
   virtual void advance(std::uint64_t n) = 0;
   virtual std::uint64_t steps_done() const = 0;
-  // Recorded data up to now (device buffers are flushed first).
-  virtual const recording& results() = 0;
+  // Recorded data up to now (device buffers are flushed first). Callers may move recorded spikes
+  // out (spike_streams in output.hpp writes them to disk during long runs).
+  virtual recording& results() = 0;
   virtual std::string backend_name() const = 0;
   virtual int threads() const = 0;
   virtual std::vector<std::uint64_t> projection_sizes() const = 0;  // synapses per projection

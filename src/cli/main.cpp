@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -110,8 +111,17 @@ int run(const run_args& given) {
   if (!a.quiet)
     fmt::print(stderr, "engram: {} neurons, {} synapses built in {:.2f} s ({} backend, {} threads)\n", human_count(static_cast<double>(neurons)),
                human_count(static_cast<double>(sim->synapse_count())), sim->build_seconds, sim->backend_name(), sim->threads());
+  // Spikes go to disk as the run goes (output.hpp), so memory stays flat over long runs.
+  engram::spike_streams streams(a.out, net, sim->results(), !a.resume);
   if (a.resume) {
-    engram::restore_checkpoint(*sim, net, checkpoint);
+    const auto blocks = engram::restore_checkpoint(*sim, net, checkpoint);
+    std::vector<std::uint64_t> positions;
+    for (const auto& [name, bytes] : blocks)
+      if (name == "stream.positions") {
+        positions.resize(bytes.size() / sizeof(std::uint64_t));
+        std::memcpy(positions.data(), bytes.data(), positions.size() * sizeof(std::uint64_t));
+      }
+    streams.resume_at(positions);
     if (!a.quiet) fmt::print(stderr, "engram: resumed from {} at {:.1f} ms\n", checkpoint, static_cast<double>(sim->steps_done()) * net.run.dt);
   }
   const std::uint64_t every =
@@ -119,6 +129,7 @@ int run(const run_args& given) {
 
   const std::uint64_t total = net.steps();
   const double dt = net.run.dt;
+  constexpr std::uint64_t stream_threshold = 1u << 18;  // spikes held in memory before a drain (3 MB)
   const bool tty = isatty(fileno(stderr));
   const auto t0 = std::chrono::steady_clock::now();
   auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -130,8 +141,12 @@ int run(const run_args& given) {
     std::uint64_t k = std::min(chunk, total - sim->steps_done());
     if (every) k = std::min(k, every - sim->steps_done() % every);  // stop at checkpoint steps
     sim->advance(k);
+    if (streams.buffered(*sim) >= stream_threshold) streams.drain(*sim);
     if (every && sim->steps_done() % every == 0 && sim->steps_done() < total) {
-      engram::save_checkpoint(*sim, net, checkpoint);
+      const std::vector<std::uint64_t> positions = streams.positions(*sim);
+      std::vector<char> bytes(positions.size() * sizeof(std::uint64_t));
+      if (!bytes.empty()) std::memcpy(bytes.data(), positions.data(), bytes.size());
+      engram::save_checkpoint(*sim, net, checkpoint, {{"stream.positions", bytes}});
       if (!a.quiet && !tty) fmt::print(stderr, "engram: checkpoint at {:.1f} ms\n", static_cast<double>(sim->steps_done()) * dt);
     }
     const double spent = wall() - before;
@@ -155,7 +170,7 @@ int run(const run_args& given) {
   info.model_file = a.model;
   info.model_json = model_text;
   info.simulate_seconds = simulate_s;
-  engram::write_output(a.out, net, *sim, info);
+  engram::write_output(a.out, net, *sim, info, &streams);
   if (!a.quiet) {
     const double bio_s = static_cast<double>(total) * dt * 1e-3;
     std::string rates;
