@@ -278,7 +278,7 @@ class cuda_simulation final : public simulation {
     ps.step_counts.resize(flush_every_ + 1);
     ps.rec_offset.resize(1);
     if (ps.recorded) ps.rec_buf.resize(2 * rec_pairs);
-    if (desc.model == spike_source_array_model) {
+    if (is_spike_source(desc.model)) {
       std::vector<std::uint64_t> ptr, steps;
       spike_source_schedule(net_, p, ptr, steps);
       ps.src_ptr.upload(ptr);

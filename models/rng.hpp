@@ -18,6 +18,7 @@ enum class domain : std::uint32_t {
   poisson = 3,       // (stimulus, neuron, step)
   plasticity_noise = 4,  // (projection, synapse, step): noise of stochastic rules
   plasticity_initial = 5,  // (projection, synapse): initial synaptic state
+  poisson_source = 6,  // (population, neuron): spike trains of a spike_source_poisson
 };
 
 using philox = r123::Philox4x32;

@@ -54,6 +54,30 @@ void spike_source_schedule(const network& net, std::size_t p, std::vector<std::u
   const population& desc = net.populations[p];
   ptr.assign(desc.size + 1, 0);
   steps.clear();
+  if (desc.model == spike_source_poisson_model) {
+    // At most one spike a step, with probability q = 1 - exp(-rate dt) in each step of
+    // [start, stop): gaps between spikes are geometric, drawn per neuron from its own stream.
+    const auto param = [&](const char* k, double fallback) {
+      const auto it = desc.params.find(k);
+      return it == desc.params.end() ? fallback : it->second;
+    };
+    const double dt = net.run.dt;
+    const double q = -std::expm1(-param("rate", 0.0) * dt * 1e-3);
+    const auto first = static_cast<std::uint64_t>(std::llround(param("start", 0.0) / dt));
+    const auto end = std::min<std::uint64_t>(net.steps(), static_cast<std::uint64_t>(std::llround(param("stop", net.run.duration) / dt)));
+    const double log_miss = std::log1p(-q);
+    for (std::uint64_t i = 0; i < desc.size; ++i) {
+      rng::stream r(net.run.seed, rng::domain::poisson_source, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i));
+      for (double s = static_cast<double>(first); q > 0;) {
+        if (q < 1) s += std::floor(std::log(1.0 - r.uniform()) / log_miss);  // steps without a spike
+        if (s >= static_cast<double>(end)) break;
+        steps.push_back(static_cast<std::uint64_t>(s));
+        s += 1;
+      }
+      ptr[i + 1] = steps.size();
+    }
+    return;
+  }
   for (std::uint64_t i = 0; i < desc.size; ++i) {
     for (double t : desc.spike_times[i]) steps.push_back(static_cast<std::uint64_t>(std::llround(t / net.run.dt)) - 1);
     ptr[i + 1] = steps.size();

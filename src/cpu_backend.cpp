@@ -414,7 +414,7 @@ class cpu_simulation final : public simulation {
   void init_population(std::size_t p) {
     auto& ps = pops_[p];
     ps.n = net_.populations[p].size;
-    if (net_.populations[p].model == spike_source_array_model) {
+    if (is_spike_source(net_.populations[p].model)) {
       spike_source_schedule(net_, p, ps.src_ptr, ps.src_steps);
       ps.src_cursor.assign(ps.src_ptr.begin(), ps.src_ptr.end() - 1);
       return;

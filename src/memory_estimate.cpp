@@ -64,8 +64,10 @@ memory_estimate estimate_memory(const network& net) {
   for (const auto& p : net.populations) {
     const auto* m = find_neuron_model(p.model);
     const double n = static_cast<double>(p.size);
-    if (!m) {
+    if (!m) {  // a spike source: cursor and row pointer, and a Poisson source's generated schedule
       neurons_bytes += n * 24.0;
+      if (p.model == spike_source_poisson_model && p.params.count("rate"))
+        neurons_bytes += n * p.params.at("rate") * net.run.duration * 1e-3 * 8.0;
       continue;
     }
     neurons_bytes += n * 4.0 * static_cast<double>(m->state.size() + m->ports.size() + 1);

@@ -57,7 +57,7 @@ const neuron_model_info* find_neuron_model(std::string_view name) {
 std::string known_model_names() {
   std::string s;
   for (const auto& m : neuron_models_info()) s += m.name + ", ";
-  return s + spike_source_array_model;
+  return s + spike_source_array_model + ", " + spike_source_poisson_model;
 }
 
 std::pair<std::string, std::string> check_neuron_params(const neuron_model_info& m,

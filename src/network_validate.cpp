@@ -183,6 +183,24 @@ void validate(const network& net) {
     c.require(names.insert(p.name).second, path + ".name", fmt::format("duplicate population name \"{}\"", p.name));
     c.require(p.size > 0, path + ".size", fmt::format("must be > 0, got {}", p.size));
     c.require(p.size < 0xffffffffULL, path + ".size", fmt::format("{} neurons exceed the 2^32-1 limit of one population", p.size));
+    if (p.model == spike_source_poisson_model) {
+      c.require(p.initial.empty(), path + ".initial", "a spike_source_poisson has no state");
+      c.require(p.spike_times.empty(), path + ".spike_times", "only a spike_source_array has spike_times");
+      for (const auto& [k, v] : p.params)
+        c.require(k == "rate" || k == "start" || k == "stop", fmt::format("{}.params.{}", path, k),
+                  fmt::format("unknown parameter \"{}\" of spike_source_poisson (known: rate, start, stop)", k));
+      const auto get = [&](const char* k, double fallback) {
+        const auto it = p.params.find(k);
+        return it == p.params.end() ? fallback : it->second;
+      };
+      c.require(p.params.count("rate") == 1, path + ".params.rate", "a spike_source_poisson needs its rate (Hz)");
+      const double rate = get("rate", 0.0), start = get("start", 0.0), stop = get("stop", net.run.duration);
+      c.require(rate >= 0 && rate * dt * 1e-3 <= 0.5, path + ".params.rate",
+                fmt::format("rate must be >= 0 Hz and at most 0.5 / dt (one spike a step at most), got {}", rate));
+      c.require(start >= 0, path + ".params.start", fmt::format("must be >= 0 ms, got {}", start));
+      c.require(stop >= start, path + ".params.stop", fmt::format("must be >= start ({} ms), got {}", start, stop));
+      continue;
+    }
     if (p.model == spike_source_array_model) {
       c.require(p.params.empty(), path + ".params", "a spike_source_array has no parameters");
       c.require(p.initial.empty(), path + ".initial", "a spike_source_array has no state");

@@ -24,6 +24,13 @@ struct neuron_model_info {
 };
 
 inline constexpr const char* spike_source_array_model = "spike_source_array";
+// Poisson spike trains (params: rate in Hz, start and stop in ms), generated at set-up from the
+// seed into the same schedule as a spike_source_array, so every backend runs them unchanged.
+inline constexpr const char* spike_source_poisson_model = "spike_source_poisson";
+// A population of either spike source (no neuron model, no state, no ports).
+inline bool is_spike_source(std::string_view model) {
+  return model == spike_source_array_model || model == spike_source_poisson_model;
+}
 
 const std::vector<neuron_model_info>& neuron_models_info();
 const neuron_model_info* find_neuron_model(std::string_view name);

@@ -211,6 +211,7 @@ int info_cmd() {
     fmt::print("  {}: receptors {}\n", m.name, ports);
   }
   fmt::print("  {}: a population that emits spikes at given times\n", engram::spike_source_array_model);
+  fmt::print("  {}: Poisson spike trains (params rate in Hz, start and stop in ms)\n", engram::spike_source_poisson_model);
   fmt::print("plasticity rules:\n");
   for (const auto& r : engram::plasticity_rules_info()) {
     std::string vars;

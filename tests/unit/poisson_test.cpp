@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "engram/models.hpp"
+#include "engram/simulation.hpp"
 #include "models/poisson.hpp"
 
 using namespace engram;
@@ -73,4 +75,47 @@ TEST(Poisson, CountsDependOnlyOnTheirKey) {
   int differ = 0;
   for (std::uint32_t s = 0; s < 100; ++s) differ += poisson_count(1, 2, 3, s, 1, l, e) != poisson_count(2, 2, 3, s, 1, l, e);
   EXPECT_GT(differ, 50);  // another seed gives other numbers
+}
+
+// spike_source_poisson: 2000 neurons at 20 Hz in [1 s, 6 s): the count has mean
+// rate x duration per neuron (within 4 standard errors of the total), the counts per neuron
+// have a Fano factor of 1 (variance = mean, within 10%), no spike falls outside [start, stop),
+// and another seed gives other trains.
+
+TEST(Poisson, SpikeSourcePoissonHasItsRateAndPoissonCounts) {
+  network net;
+  net.run.dt = 0.1;
+  net.run.duration = 7000.0;
+  population p;
+  p.name = "P";
+  p.model = spike_source_poisson_model;
+  p.size = 2000;
+  p.params = {{"rate", 20.0}, {"start", 1000.0}, {"stop", 6000.0}};
+  net.populations.push_back(p);
+  recorder r;
+  r.population = "P";
+  net.recorders.push_back(r);
+  const auto counts = [&](std::uint64_t seed) {
+    net.run.seed = seed;
+    auto sim = make_simulation(net, {backend_choice::cpu, 1});
+    sim->advance(net.steps());
+    const auto& rec = sim->results().spike_recorders.at(0);
+    std::vector<double> c(2000, 0.0);
+    for (std::size_t k = 0; k < rec.step.size(); ++k) {
+      EXPECT_GE(rec.step[k], 10000u);
+      EXPECT_LT(rec.step[k], 60000u);
+      c[rec.neuron[k]] += 1;
+    }
+    return c;
+  };
+  const auto c = counts(1);
+  double mean = 0, m2 = 0;
+  for (double x : c) mean += x, m2 += x * x;
+  mean /= 2000.0;
+  const double var = m2 / 2000.0 - mean * mean;
+  const double q = -std::expm1(-20.0 * 1e-4);  // one spike at most per step: Bernoulli q per step
+  const double expected = 50000.0 * q;
+  EXPECT_NEAR(mean, expected, 4.0 * std::sqrt(expected / 2000.0));
+  EXPECT_NEAR(var / mean, 1.0 - q, 0.1);
+  EXPECT_NE(counts(2), c);
 }
