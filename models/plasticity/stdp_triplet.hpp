@@ -8,6 +8,13 @@
 //   clipped to [0, W_max]; all-to-all traces jump by 1, nearest-spike traces are set to 1
 //
 // The amplitudes are in units of the weight (the published fits take the initial weight as 1).
+// sliding_threshold = 1 makes the pair depression homeostatic, a BCM sliding threshold
+// (Pfister & Gerstner 2006; Auryn TripletConnection; dossier M8, M10.3, P-META-2):
+//   A2_minus_eff = A2_minus (nu / rate_ref)^2,  tau_hom dnu/dt = -nu + 1000 sum_k delta(t - t_post,k)
+// nu is a slow estimate of the postsynaptic rate (Hz) that starts at rate_ref. For Poisson
+// firing the rule's mean drift is nu_pre nu_post (A3_plus tau_plus tau_y nu_post -
+// A2_minus_eff tau_minus) (minimal sets), so LTD turns to LTP above
+// nu* = A2_minus_eff tau_minus / (A3_plus tau_plus tau_y), which slides up with the history.
 // A weight rule: the projection's weight is the initial weight. Delay convention:
 // stdp_common.hpp. The published sets are the dossier's M8 table; several are marked
 // (unverified) there and in docs/plasticity.md.
@@ -40,6 +47,9 @@ struct stdp_triplet {
     double nearest_spike = 0; // 0: all-to-all; 1: nearest spike
     double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
     double D = -1.0;          // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
+    double sliding_threshold = 0;  // 1: A2_minus scaled by (nu / rate_ref)^2 (BCM)
+    double tau_hom = 3600000.0;    // ms, time constant of the rate estimate nu (1 h)
+    double rate_ref = 5.0;         // Hz, nu at which A2_minus is as given (and nu's start)
   };
   static constexpr param_field<params> param_table[] = {
       {"tau_plus", "ms", &params::tau_plus}, {"tau_minus", "ms", &params::tau_minus},
@@ -47,7 +57,9 @@ struct stdp_triplet {
       {"A2_plus", "weight", &params::A2_plus}, {"A3_plus", "weight", &params::A3_plus},
       {"A2_minus", "weight", &params::A2_minus}, {"A3_minus", "weight", &params::A3_minus},
       {"W_max", "weight", &params::W_max},   {"nearest_spike", "1", &params::nearest_spike},
-      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D}};
+      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D},
+      {"sliding_threshold", "1", &params::sliding_threshold}, {"tau_hom", "ms", &params::tau_hom},
+      {"rate_ref", "Hz", &params::rate_ref}};
 
   // The dossier's M8 table (minimal sets have no r2: tau_x is irrelevant and left at 101 ms).
   static bool parameter_set(const std::string& set, params& p) {
@@ -90,6 +102,9 @@ struct stdp_triplet {
     c.require(p.A3_minus >= 0, "A3_minus", "must be >= 0");
     c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
     c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
+    c.require(p.sliding_threshold == 0 || p.sliding_threshold == 1, "sliding_threshold", "must be 0 (fixed A2_minus) or 1 (BCM)");
+    c.require(p.tau_hom > 0 && p.tau_hom / dt <= max_parameter_steps, "tau_hom", "must be > 0 ms and at most 2e9 steps");
+    c.require(p.rate_ref > 0, "rate_ref", "must be > 0 Hz");
     pairing_delays::check(p, dt, c);
   }
 
@@ -97,6 +112,9 @@ struct stdp_triplet {
     spike_trace r1, r2, o1, o2;
     real A2_plus, A3_plus, A2_minus, A3_minus, w_max;
     pairing_delays delays;
+    int sliding;
+    real nu_decay, nu_jump, nu_drift;  // the rate estimate, stored as nu - rate_ref (as synaptic_scaling)
+    real inv_rate_ref;
   };
   static derived derive(const params& p, double dt) {
     const bool nn = p.nearest_spike == 1;
@@ -109,6 +127,12 @@ struct stdp_triplet {
     d.A2_minus = static_cast<real>(p.A2_minus), d.A3_minus = static_cast<real>(p.A3_minus);
     d.w_max = static_cast<real>(p.W_max);
     d.delays = pairing_delays::make(p, dt);
+    d.sliding = p.sliding_threshold == 1 ? 1 : 0;
+    const double decay = std::exp(-dt / p.tau_hom);
+    d.nu_decay = static_cast<real>(decay);
+    d.nu_jump = static_cast<real>(1000.0 / p.tau_hom);
+    d.nu_drift = static_cast<real>(p.rate_ref * (1.0 - decay));
+    d.inv_rate_ref = static_cast<real>(1.0 / p.rate_ref);
     return d;
   }
   static double max_weight(const params& p) { return p.W_max; }
@@ -118,6 +142,7 @@ struct stdp_triplet {
   };
   struct post_state {
     real o1, o2;
+    real nu_dev;  // nu - rate_ref (Hz), the slow rate estimate of the sliding threshold
   };
   struct state {};  // the rule's variable is the stored weight
   static constexpr std::array<named_unit, 0> state_table{};
@@ -132,13 +157,20 @@ struct stdp_triplet {
   ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
     s.o1 = d.o1.step(s.o1, fired);
     s.o2 = d.o2.step(s.o2, fired);
+    s.nu_dev = s.nu_dev * d.nu_decay - d.nu_drift + (fired ? d.nu_jump : real(0));
+  }
+  // A2_minus, scaled by (nu / rate_ref)^2 with the sliding threshold.
+  ENGRAM_HOST_DEVICE static real a2_minus(const derived& d, const post_state& post) {
+    if (!d.sliding) return d.A2_minus;
+    const real x = real(1) + post.nu_dev * d.inv_rate_ref;
+    return d.A2_minus * x * x;
   }
 
   ENGRAM_HOST_DEVICE static real on_post(real w, const derived& d, const pre_state& pre, const post_state& post) {
     return clip_weight(w + pre.r1 * (d.A2_plus + d.A3_plus * post.o2), d.w_max);
   }
   ENGRAM_HOST_DEVICE static real on_pre(real w, const derived& d, const pre_state& pre, const post_state& post) {
-    return clip_weight(w - post.o1 * (d.A2_minus + d.A3_minus * pre.r2), d.w_max);
+    return clip_weight(w - post.o1 * (a2_minus(d, post) + d.A3_minus * pre.r2), d.w_max);
   }
   ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
 };

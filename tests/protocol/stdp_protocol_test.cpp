@@ -219,5 +219,49 @@ TEST(Protocol, P_STDP_5_mixed_stdp_gives_a_stable_unimodal_distribution) {
   EXPECT_NEAR(m500, m250, 0.05 * m250);
 }
 
+// P-META-2: a BCM sliding threshold with the triplet rule (sliding_threshold = 1). After 1 h of
+// postsynaptic firing at 1 Hz or at 10 Hz, independent Poisson pre and post firing at f for 20 s
+// depresses below and potentiates above f* = 19.22 Hz x (nu / 5 Hz)^2, with nu = r + (5 Hz - r)
+// e^{-1} the rate estimate after the history r (tau_hom = 1 h): LTD at 0.6 f*, LTP at 1.6 f*,
+// so the LTD -> LTP crossover lies near 4.7 Hz after 1 Hz and near 51 Hz after 10 Hz: higher
+// after the more active history, as BCM requires. Control: with a fixed A2_minus both histories
+// cross at 19.2 Hz.
+TEST(Protocol, P_META_2_sliding_threshold_moves_the_ltd_ltp_crossover) {
+  const auto change = [](double history_hz, double f, bool sliding) {
+    network net = load_model_file(ENGRAM_SOURCE_DIR "/models/protocols/P-META-2_triplet_sliding_threshold.json");
+    net.populations[static_cast<std::size_t>(net.population_index("history"))].params["rate"] = history_hz;
+    net.populations[static_cast<std::size_t>(net.population_index("pre"))].params["rate"] = f;
+    net.populations[static_cast<std::size_t>(net.population_index("driver"))].params["rate"] = f;
+    rule_of(net).params["sliding_threshold"] = sliding ? 1.0 : 0.0;
+    auto sim = make_simulation(net, {backend_choice::cpu, 1});
+    sim->advance(net.steps());
+    const auto& w = sim->results().weight_recorders.at(0).values;  // 2 snapshots x 200
+    double dw = 0;
+    for (std::size_t s = 0; s < 200; ++s) dw += w[200 + s] - w[s];
+    return dw / 200.0;
+  };
+  const double f0 = 7.1e-3 * 33.7 / (6.5e-3 * 16.8 * 114.0) * 1000.0;  // Hz, fixed A2_minus
+  double crossover[2] = {0, 0};
+  int k = 0;
+  for (const double r : {1.0, 10.0}) {
+    const double nu = r + (5.0 - r) * std::exp(-1.0);
+    const double f_star = f0 * (nu / 5.0) * (nu / 5.0);
+    const double below = change(r, 0.6 * f_star, true), above = change(r, 1.6 * f_star, true);
+    std::printf("P-META-2 history %4.1f Hz: nu %.2f Hz, f* %.1f Hz; dw at %.1f Hz %+.3e, at %.1f Hz %+.3e\n", r, nu, f_star,
+                0.6 * f_star, below, 1.6 * f_star, above);
+    EXPECT_LT(below, 0.0) << "LTD expected below the crossover after " << r << " Hz";
+    EXPECT_GT(above, 0.0) << "LTP expected above the crossover after " << r << " Hz";
+    crossover[k++] = f_star;
+  }
+  EXPECT_GT(0.6 * crossover[1], 1.6 * crossover[0]) << "the brackets must not overlap";
+  for (const double r : {1.0, 10.0}) {
+    const double below = change(r, 0.6 * f0, false), above = change(r, 1.6 * f0, false);
+    std::printf("P-META-2 control (fixed A2_minus), history %4.1f Hz: dw at %.1f Hz %+.3e, at %.1f Hz %+.3e\n", r, 0.6 * f0,
+                below, 1.6 * f0, above);
+    EXPECT_LT(below, 0.0);
+    EXPECT_GT(above, 0.0);
+  }
+}
+
 }  // namespace
 }  // namespace engram
