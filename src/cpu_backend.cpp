@@ -307,8 +307,7 @@ class cpu_simulation final : public simulation {
           continue;
         }
         dispatch_rule(rule->setup.rule, [&]<class R>() {
-          typename R::derived d;
-          std::memcpy(&d, rule->setup.derived.data(), sizeof d);
+          const auto d = derived_of<R>(*rule);
           const real* st = rule->setup.state.data();
           propagate_projection(ps, static_cast<std::size_t>(j), t, [&](const synapse_table& tab, std::uint64_t s) {
             return R::efficacy(tab.weight[s], load_state<typename R::state>(st, tab.size(), s), d);
@@ -468,20 +467,18 @@ class cpu_simulation final : public simulation {
   template <class R>
   void rule_step(std::size_t j, std::size_t k, std::uint64_t t) {
     auto& pl = plastic_[j].rules[k];
-    typename R::derived d;
-    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
-    const auto& pr = net_.projections[j];
-    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(pr.source))];
-    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const auto d = derived_of<R>(pl);
+    const auto& src = source_of(j);
+    const auto& tgt = target_of(j);
     const std::uint64_t delay = R::delay_steps(d);
-    const std::uint8_t* arrived = t >= delay ? src.hist.data() + ((t - delay) % src.hist_len) * src.n : nullptr;
+    const std::uint8_t* arrived = flags_ago(src, t, delay);
     for (std::uint64_t i = 0; i < src.n; ++i) {
       auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
       R::update_pre(x, d, arrived && arrived[i]);
       store_state(pl.pre.data(), src.n, i, x);
     }
     const std::uint64_t post_delay = R::post_delay_steps(d);
-    const std::uint8_t* fired = t >= post_delay ? tgt.hist.data() + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
+    const std::uint8_t* fired = flags_ago(tgt, t, post_delay);
     const real* v = tgt.soa.data();  // state variable 0 is the membrane potential of every model
     real bound = 0;
     for (std::uint64_t i = 0; i < tgt.n; ++i) {
@@ -517,8 +514,7 @@ class cpu_simulation final : public simulation {
   template <class R>
   void slow_step(std::size_t j, std::size_t k, std::uint64_t t) {
     auto& pl = plastic_[j].rules[k];
-    typename R::derived d;
-    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const auto d = derived_of<R>(pl);
     const std::uint32_t every = R::slow_every(d);
     if (every == 0 || (t + 1) % every != 0) return;
     const synapse_table& tab = tables_[j];
@@ -546,13 +542,12 @@ class cpu_simulation final : public simulation {
   template <class R>
   void post_spike_step(std::size_t j, std::size_t k, std::uint64_t t) {
     auto& pl = plastic_[j].rules[k];
-    typename R::derived d;
-    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
-    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(net_.projections[j].source))];
-    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const auto d = derived_of<R>(pl);
+    const auto& src = source_of(j);
+    const auto& tgt = target_of(j);
     const std::uint64_t delay = R::post_delay_steps(d);
-    if (t < delay) return;
-    const std::uint8_t* fired = tgt.hist.data() + ((t - delay) % tgt.hist_len) * tgt.n;
+    const std::uint8_t* fired = flags_ago(tgt, t, delay);
+    if (!fired) return;
     const column_index& col = plastic_[j].columns;
     float* w = tables_[j].weight.data();
     for (std::uint64_t i = 0; i < tgt.n; ++i) {  // few neurons fire in a step: a serial scan
@@ -568,12 +563,11 @@ class cpu_simulation final : public simulation {
   template <class R>
   void weight_rule_step(std::size_t j, std::size_t k, std::uint64_t t) {
     auto& pl = plastic_[j].rules[k];
-    typename R::derived d;
-    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
-    const auto& src = pops_[static_cast<std::size_t>(net_.population_index(net_.projections[j].source))];
-    const auto& tgt = pops_[static_cast<std::size_t>(proj_target_[j])];
+    const auto d = derived_of<R>(pl);
+    const auto& src = source_of(j);
+    const auto& tgt = target_of(j);
     const std::uint64_t delay = R::delay_steps(d), post_delay = R::post_delay_steps(d);
-    const std::uint8_t* arrived = t >= delay ? src.hist.data() + ((t - delay) % src.hist_len) * src.n : nullptr;
+    const std::uint8_t* arrived = flags_ago(src, t, delay);
     if constexpr (plasticity::pairs_spikes<R>) {
       const synapse_table& tab = tables_[j];
       float* w = tables_[j].weight.data();
@@ -590,7 +584,7 @@ class cpu_simulation final : public simulation {
       R::update_pre(x, d, arrived && arrived[i]);
       store_state(pl.pre.data(), src.n, i, x);
     }
-    const std::uint8_t* fired = t >= post_delay ? tgt.hist.data() + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
+    const std::uint8_t* fired = flags_ago(tgt, t, post_delay);
     const real* v = tgt.soa.data();
     for (std::uint64_t i = 0; i < tgt.n; ++i) {
       auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, i);
@@ -615,8 +609,7 @@ class cpu_simulation final : public simulation {
   template <class R>
   void scale_step(std::size_t j, std::size_t k, std::uint64_t t) {
     const auto& pl = plastic_[j].rules[k];
-    typename R::derived d;
-    std::memcpy(&d, pl.setup.derived.data(), sizeof d);
+    const auto d = derived_of<R>(pl);
     const std::uint32_t every = R::slow_every(d);
     if (every == 0 || (t + 1) % every != 0) return;
     synapse_table& tab = tables_[j];
@@ -624,6 +617,22 @@ class cpu_simulation final : public simulation {
     for_each_index(tab.size(), tab.size() >= parallel_min_synapses, [&](std::uint64_t s) {
       tab.weight[s] = R::slow_weight(tab.weight[s], d, load_state<typename R::post_state>(pl.post.data(), n_post, tab.target[s]));
     });
+  }
+
+  // A rule's derived parameters (set up once on the host, kept as bytes).
+  template <class R>
+  static typename R::derived derived_of(const rule_state& r) {
+    typename R::derived d;
+    std::memcpy(&d, r.setup.derived.data(), sizeof d);
+    return d;
+  }
+  const population_state& source_of(std::size_t j) const {
+    return pops_[static_cast<std::size_t>(net_.population_index(net_.projections[j].source))];
+  }
+  const population_state& target_of(std::size_t j) const { return pops_[static_cast<std::size_t>(proj_target_[j])]; }
+  // A population's spike flags of `ago` steps before step t (nullptr before the run began).
+  static const std::uint8_t* flags_ago(const population_state& ps, std::uint64_t t, std::uint64_t ago) {
+    return t >= ago ? ps.hist.data() + ((t - ago) % ps.hist_len) * ps.n : nullptr;
   }
 
   // The weights spikes deliver now: the stored weights, or the state rule's efficacies.

@@ -3,6 +3,8 @@
 // corrupt or mismatched checkpoints are refused.
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -95,16 +97,14 @@ TEST(Checkpoint, CorruptOrForeignCheckpointsAreRefused) {
   EXPECT_THROW(restore_checkpoint(*again, net, testing::TempDir() + "/nonexistent.bin"), io_error);
 }
 
-// Plastic state (rule state, traces, spike history) survives a checkpoint: the plastic COBA
-// network's rho after 2T equals that after T + checkpoint + restore + T, bit for bit.
-TEST(Checkpoint, PlasticStateRoundTrips) {
-  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/gpu/data/coba_plastic_1000_80.json");
-  net.run.duration = 200.0;
-  const int j = net.projection_index("EE");
-  const std::uint64_t half = net.steps() / 2 + 37;  // mid-way through the spike history and drift cycle
+// Runs `net` whole, and as `half` steps + checkpoint + restore in a new simulation + the rest;
+// expects the same spike counts, and returns read() of the whole run, of the restored run and
+// of a fresh simulation (for "it must have changed" checks).
+template <class Read>
+std::array<std::vector<float>, 3> round_trip(const network& net, std::uint64_t half, const std::string& file, Read read) {
   auto whole = make_cpu(net);
   whole->advance(net.steps());
-  const std::string path = testing::TempDir() + "/engram_ckpt_plastic.bin";
+  const std::string path = testing::TempDir() + "/" + file;
   {
     auto first = make_cpu(net);
     first->advance(half);
@@ -113,12 +113,20 @@ TEST(Checkpoint, PlasticStateRoundTrips) {
   auto second = make_cpu(net);
   restore_checkpoint(*second, net, path);
   second->advance(net.steps() - half);
-  const auto a = whole->synapse_variable(j, "rho");
-  const auto b = second->synapse_variable(j, "rho");
+  EXPECT_EQ(whole->results().spike_count, second->results().spike_count);
+  return {read(*whole), read(*second), read(*make_cpu(net))};
+}
+
+// Plastic state (rule state, traces, spike history) survives a checkpoint: the plastic COBA
+// network's rho after 2T equals that after T + checkpoint + restore + T, bit for bit.
+TEST(Checkpoint, PlasticStateRoundTrips) {
+  network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/gpu/data/coba_plastic_1000_80.json");
+  net.run.duration = 200.0;
+  const int j = net.projection_index("EE");
+  const std::uint64_t half = net.steps() / 2 + 37;  // mid-way through the spike history and drift cycle
+  const auto [a, b, start] = round_trip(net, half, "engram_ckpt_plastic.bin", [&](simulation& sim) { return sim.synapse_variable(j, "rho"); });
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
-  EXPECT_EQ(whole->results().spike_count, second->results().spike_count);
-  const auto start = make_cpu(net)->synapse_variable(j, "rho");
   EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "rho must have changed";
 }
 
@@ -142,20 +150,8 @@ TEST(Checkpoint, WeightRulesRoundTrip) {
     sim.synapses(j, row_ptr, target, w, delay);
     return w;
   };
-  auto whole = make_cpu(net);
-  whole->advance(net.steps());
-  const std::string path = testing::TempDir() + "/engram_ckpt_weight_rules.bin";
-  {
-    auto first = make_cpu(net);
-    first->advance(half);
-    save_checkpoint(*first, net, path);
-  }
-  auto second = make_cpu(net);
-  restore_checkpoint(*second, net, path);
-  second->advance(net.steps() - half);
-  const auto a = weights(*whole), b = weights(*second), start = weights(*make_cpu(net));
+  const auto [a, b, start] = round_trip(net, half, "engram_ckpt_weight_rules.bin", weights);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
-  EXPECT_EQ(whole->results().spike_count, second->results().spike_count);
   EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "the weights must have changed";
 }
