@@ -30,24 +30,18 @@ struct stdp {
   static constexpr bool reads_membrane_potential = false;
 
   // Defaults: NEST stdp_synapse.
-  struct params {
+  struct params : pairing_params {
     double tau_plus = 20.0;   // ms, presynaptic trace (potentiation window)
     double tau_minus = 20.0;  // ms, postsynaptic trace (depression window)
     double lambda = 0.01;     // step size (units of W_max)
     double alpha = 1.0;       // depression / potentiation ratio
     double mu_plus = 1.0;     // weight dependence of potentiation (0: additive)
     double mu_minus = 1.0;    // weight dependence of depression (0: additive)
-    double W_max = 100.0;     // upper bound, unit of the projection's weight (mV, pA or nS)
-    double nearest_spike = 0; // 0: all-to-all pairing; 1: nearest spike
-    double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
-    double D = -1.0;          // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
   };
-  static constexpr param_field<params> param_table[] = {
-      {"tau_plus", "ms", &params::tau_plus},   {"tau_minus", "ms", &params::tau_minus},
-      {"lambda", "1", &params::lambda},        {"alpha", "1", &params::alpha},
-      {"mu_plus", "1", &params::mu_plus},      {"mu_minus", "1", &params::mu_minus},
-      {"W_max", "weight", &params::W_max},     {"nearest_spike", "1", &params::nearest_spike},
-      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D}};
+  static constexpr param_field<params> own_fields[] = {
+      {"tau_plus", "ms", &params::tau_plus}, {"tau_minus", "ms", &params::tau_minus}, {"lambda", "1", &params::lambda},
+      {"alpha", "1", &params::alpha},        {"mu_plus", "1", &params::mu_plus},      {"mu_minus", "1", &params::mu_minus}};
+  static constexpr auto param_table = join_tables(own_fields, pairing_fields<params>);
 
   static void check(const params& p, double dt, param_check& c) {
     c.require(p.tau_plus > 0, "tau_plus", "must be > 0 ms");
@@ -56,9 +50,7 @@ struct stdp {
     c.require(p.alpha >= 0, "alpha", "must be >= 0");
     c.require(p.mu_plus >= 0, "mu_plus", "must be >= 0");
     c.require(p.mu_minus >= 0, "mu_minus", "must be >= 0");
-    c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
-    c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
-    pairing_delays::check(p, dt, c);
+    check_pairing(p, dt, c);
   }
 
   struct derived {
@@ -78,7 +70,6 @@ struct stdp {
     d.delays = pairing_delays::make(p, dt);
     return d;
   }
-  static double max_weight(const params& p) { return p.W_max; }
 
   struct pre_state {
     real x;  // presynaptic trace (tau_plus)

@@ -33,6 +33,20 @@ struct spike_trace {
   }
 };
 
+// Parameters every spike-timing rule has; the rules' params derive from it (units in comments).
+struct pairing_params {
+  double W_max = 100.0;                   // upper bound, unit of the projection's weight (mV, pA or nS)
+  double nearest_spike = 0;               // 0: all-to-all pairing; 1: nearest spike
+  double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
+  double D = -1.0;                        // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
+};
+// Their entries in a rule's param_table (join_tables with the rule's own).
+template <class P>
+inline constexpr param_field<P> pairing_fields[] = {{"W_max", "weight", &P::W_max},
+                                                    {"nearest_spike", "1", &P::nearest_spike},
+                                                    {"dendritic_delay_fraction", "1", &P::dendritic_delay_fraction},
+                                                    {"D", "ms", &P::D}};
+
 // Where the spikes meet (dossier M7, delay convention). The projection's delay D splits into an
 // axonal part (1 - f) D before the synapse and a dendritic part f D after it, which the
 // back-propagating postsynaptic spike also travels. A presynaptic spike at t_pre and a
@@ -43,20 +57,22 @@ struct pairing_delays {
   std::uint32_t pre_steps;   // (1 - f) D in steps
   std::uint32_t post_steps;  // f D in steps; pre_steps + post_steps = D in steps
 
-  template <class P>
-  static void check(const P& p, double dt, param_check& c) {
-    c.require(p.dendritic_delay_fraction >= 0 && p.dendritic_delay_fraction <= 1, "dendritic_delay_fraction",
-              "must lie in [0, 1] (1: NEST's convention, the whole delay is dendritic)");
-    c.require(p.D < 0 || p.D / dt <= 65535, "D", "must be at most 65535 steps");
-  }
   // p.D has been set to the projection's delay (D_defaults_to_synaptic_delay) unless given.
-  template <class P>
-  static pairing_delays make(const P& p, double dt) {
-    const int total = to_steps(p.D < 0 ? 0.0 : p.D, dt);
-    const int post = to_steps(p.dendritic_delay_fraction * (p.D < 0 ? 0.0 : p.D), dt);
+  static pairing_delays make(const pairing_params& p, double dt) {
+    const double d = p.D < 0 ? 0.0 : p.D;
+    const int total = to_steps(d, dt);
+    const int post = to_steps(p.dendritic_delay_fraction * d, dt);
     return {static_cast<std::uint32_t>(total - post), static_cast<std::uint32_t>(post)};
   }
 };
+
+inline void check_pairing(const pairing_params& p, double dt, param_check& c) {
+  c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
+  c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
+  c.require(p.dendritic_delay_fraction >= 0 && p.dendritic_delay_fraction <= 1, "dendritic_delay_fraction",
+            "must lie in [0, 1] (1: NEST's convention, the whole delay is dendritic)");
+  c.require(p.D < 0 || p.D / dt <= 65535, "D", "must be at most 65535 steps");
+}
 
 // w clipped to [0, w_max].
 ENGRAM_HOST_DEVICE inline real clip_weight(real w, real w_max) {

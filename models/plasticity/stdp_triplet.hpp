@@ -34,7 +34,7 @@ struct stdp_triplet {
   static constexpr bool reads_membrane_potential = false;
 
   // Defaults: the visual-cortex all-to-all full set (NEST stdp_triplet_synapse defaults).
-  struct params {
+  struct params : pairing_params {
     double tau_plus = 16.8;   // ms, r1
     double tau_minus = 33.7;  // ms, o1
     double tau_x = 101.0;     // ms, r2
@@ -43,23 +43,18 @@ struct stdp_triplet {
     double A3_plus = 6.2e-3;  // triplet potentiation
     double A2_minus = 7e-3;   // pair depression
     double A3_minus = 2.3e-4; // triplet depression
-    double W_max = 100.0;     // upper bound, unit of the projection's weight
-    double nearest_spike = 0; // 0: all-to-all; 1: nearest spike
-    double dendritic_delay_fraction = 1.0;  // share of the delay after the synapse (1: NEST)
-    double D = -1.0;          // ms, the delay split by dendritic_delay_fraction (< 0: the projection's)
     double sliding_threshold = 0;  // 1: A2_minus scaled by (nu / rate_ref)^2 (BCM)
     double tau_hom = 3600000.0;    // ms, time constant of the rate estimate nu (1 h)
     double rate_ref = 5.0;         // Hz, nu at which A2_minus is as given (and nu's start)
   };
-  static constexpr param_field<params> param_table[] = {
-      {"tau_plus", "ms", &params::tau_plus}, {"tau_minus", "ms", &params::tau_minus},
-      {"tau_x", "ms", &params::tau_x},       {"tau_y", "ms", &params::tau_y},
-      {"A2_plus", "weight", &params::A2_plus}, {"A3_plus", "weight", &params::A3_plus},
+  static constexpr param_field<params> own_fields[] = {
+      {"tau_plus", "ms", &params::tau_plus},     {"tau_minus", "ms", &params::tau_minus},
+      {"tau_x", "ms", &params::tau_x},           {"tau_y", "ms", &params::tau_y},
+      {"A2_plus", "weight", &params::A2_plus},   {"A3_plus", "weight", &params::A3_plus},
       {"A2_minus", "weight", &params::A2_minus}, {"A3_minus", "weight", &params::A3_minus},
-      {"W_max", "weight", &params::W_max},   {"nearest_spike", "1", &params::nearest_spike},
-      {"dendritic_delay_fraction", "1", &params::dendritic_delay_fraction}, {"D", "ms", &params::D},
       {"sliding_threshold", "1", &params::sliding_threshold}, {"tau_hom", "ms", &params::tau_hom},
       {"rate_ref", "Hz", &params::rate_ref}};
+  static constexpr auto param_table = join_tables(own_fields, pairing_fields<params>);
 
   // The dossier's M8 table (minimal sets have no r2: tau_x is irrelevant and left at 101 ms).
   static bool parameter_set(const std::string& set, params& p) {
@@ -100,12 +95,10 @@ struct stdp_triplet {
     c.require(p.A3_plus >= 0, "A3_plus", "must be >= 0");
     c.require(p.A2_minus >= 0, "A2_minus", "must be >= 0");
     c.require(p.A3_minus >= 0, "A3_minus", "must be >= 0");
-    c.require(p.W_max > 0, "W_max", "must be > 0 (weights are bounded to [0, W_max])");
-    c.require(p.nearest_spike == 0 || p.nearest_spike == 1, "nearest_spike", "must be 0 (all-to-all) or 1 (nearest spike)");
     c.require(p.sliding_threshold == 0 || p.sliding_threshold == 1, "sliding_threshold", "must be 0 (fixed A2_minus) or 1 (BCM)");
     c.require(p.tau_hom > 0 && p.tau_hom / dt <= max_parameter_steps, "tau_hom", "must be > 0 ms and at most 2e9 steps");
     c.require(p.rate_ref > 0, "rate_ref", "must be > 0 Hz");
-    pairing_delays::check(p, dt, c);
+    check_pairing(p, dt, c);
   }
 
   struct derived {
@@ -135,7 +128,6 @@ struct stdp_triplet {
     d.inv_rate_ref = static_cast<real>(1.0 / p.rate_ref);
     return d;
   }
-  static double max_weight(const params& p) { return p.W_max; }
 
   struct pre_state {
     real r1, r2;
