@@ -19,8 +19,9 @@ namespace engram {
 namespace {
 
 constexpr char magic[8] = {'E', 'N', 'G', 'R', 'A', 'M', 'C', 'K'};
-// 2: rule blocks per rule of a projection's list (proj<j>.rule<k>_*), 2026-11-22.
-constexpr std::uint32_t format_version = 2;
+// 2: rule blocks per rule of a projection's list (proj<j>.rule<k>_*); 3: spike-source cursors
+// relative to each neuron's train, rule parameters in the fingerprint (2026-11-22).
+constexpr std::uint32_t format_version = 3;
 
 std::uint64_t fnv1a(const char* data, std::size_t n, std::uint64_t h = 1469598103934665603ULL) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -56,7 +57,10 @@ std::uint64_t model_fingerprint(const network& net) {
     o << "proj " << pr.name << ' ' << pr.source << ' ' << pr.target << ' ' << pr.receptor << ' ' << static_cast<int>(c.type) << ' '
       << c.p << ' ' << c.n << ' ' << c.autapses << c.multapses << ' ' << c.pre.size() << ' ' << describe(pr.weight) << ' '
       << describe(pr.delay);
-    for (const auto& rule : pr.plasticity) o << " plastic " << rule.rule;
+    for (const auto& rule : pr.plasticity) {
+      o << " plastic " << rule.rule << '/' << rule.parameter_set;
+      for (const auto& [k, v] : rule.params) o << ' ' << k << '=' << v;
+    }
     o << '\n';
   }
   for (const auto& s : net.stimuli) o << "stim " << static_cast<int>(s.type) << ' ' << s.target << ' ' << s.neurons.size() << ' ' << s.rates.size() << '\n';
@@ -179,7 +183,11 @@ void import_recording(const simulation::state_blocks& in, recording& rec) {
     for (std::size_t v = 0; v < rec.state_recorders[r].values.size(); ++v)
       from_block(in, fmt::format("rec.state{}.values{}", r, v), rec.state_recorders[r].values[v], true);
   }
-  for (std::size_t r = 0; r < rec.rate_recorders.size(); ++r) from_block(in, fmt::format("rec.rate{}", r), rec.rate_recorders[r].counts);
+  for (auto& r : rec.rate_recorders) {  // a resumed run may be longer: its extra bins start empty
+    const std::size_t bins = r.counts.size();
+    from_block(in, fmt::format("rec.rate{}", &r - rec.rate_recorders.data()), r.counts, true);
+    r.counts.resize(bins, 0);
+  }
   for (std::size_t r = 0; r < rec.weight_recorders.size(); ++r) {
     from_block(in, fmt::format("rec.weights{}.values", r), rec.weight_recorders[r].values, true);
     from_block(in, fmt::format("rec.weights{}.pre", r), rec.weight_recorders[r].pre, true);

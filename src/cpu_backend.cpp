@@ -176,7 +176,7 @@ class cpu_simulation final : public simulation {
     b.emplace_back("step", to_bytes(std::vector<std::uint64_t>{step_}));
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       b.emplace_back(fmt::format("pop{}.soa", p), to_bytes(pops_[p].soa));
-      b.emplace_back(fmt::format("pop{}.cursor", p), to_bytes(pops_[p].src_cursor));
+      b.emplace_back(fmt::format("pop{}.cursor", p), to_bytes(source_progress(pops_[p])));
     }
     b.emplace_back("ring", to_bytes(ring_));
     for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(fmt::format("proj{}.weight", j), to_bytes(tables_[j].weight));
@@ -199,7 +199,10 @@ class cpu_simulation final : public simulation {
     step_ = step[0];
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       from_block(b, fmt::format("pop{}.soa", p), pops_[p].soa);
-      from_block(b, fmt::format("pop{}.cursor", p), pops_[p].src_cursor);
+      std::vector<std::uint64_t> progress(pops_[p].src_cursor.size());
+      from_block(b, fmt::format("pop{}.cursor", p), progress);
+      for (std::size_t i = 0; i < progress.size(); ++i)  // a longer resumed run has longer trains
+        pops_[p].src_cursor[i] = std::min(pops_[p].src_ptr[i] + progress[i], pops_[p].src_ptr[i + 1]);
     }
     from_block(b, "ring", ring_);
     for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, fmt::format("proj{}.weight", j), tables_[j].weight);
@@ -601,6 +604,7 @@ class cpu_simulation final : public simulation {
   }
   template <class R>
   static typename R::post_state seen_post(const rule_state& pl, const typename R::derived& d, std::uint64_t n, std::uint64_t i) {
+    static_assert(!R::reads_membrane_potential, "weight rules see postsynaptic traces without the membrane potential");
     auto y = load_state<typename R::post_state>(pl.post.data(), n, i);
     R::update_post_neuron(y, d, false, real(0));
     return y;
@@ -613,10 +617,19 @@ class cpu_simulation final : public simulation {
     const std::uint32_t every = R::slow_every(d);
     if (every == 0 || (t + 1) % every != 0) return;
     synapse_table& tab = tables_[j];
-    const std::uint64_t n_post = pops_[static_cast<std::size_t>(proj_target_[j])].n;
+    const std::uint64_t n_post = target_of(j).n;
     for_each_index(tab.size(), tab.size() >= parallel_min_synapses, [&](std::uint64_t s) {
       tab.weight[s] = R::slow_weight(tab.weight[s], d, load_state<typename R::post_state>(pl.post.data(), n_post, tab.target[s]));
     });
+  }
+
+  // Spikes each source neuron has emitted: its cursor relative to its own train, so that a
+  // checkpoint stays valid when a resumed run is longer (Poisson trains then grow, and every
+  // neuron's train starts later in the schedule).
+  static std::vector<std::uint64_t> source_progress(const population_state& ps) {
+    std::vector<std::uint64_t> v(ps.src_cursor.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = ps.src_cursor[i] - ps.src_ptr[i];
+    return v;
   }
 
   // A rule's derived parameters (set up once on the host, kept as bytes).

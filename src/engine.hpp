@@ -14,9 +14,9 @@ ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
   b.deliver(t);            // 1. this step's ring-buffer slot -> per-port input
   b.stimulate(t);          // 2. Poisson, DC and step-current input
   b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list
-  b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay (pre-spike plasticity)
+  b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay
   b.post_spike_plasticity(t);  // 5. spike history; weight rules at postsynaptic spikes (column index, ADR 0005)
-  b.synapse_dynamics(t);   // 6. plasticity rules: traces, then per-synapse state (ADR 0004)
+  b.synapse_dynamics(t);   // 6. plasticity rules: state rules' traces then synapses (ADR 0004); weight rules at presynaptic spikes, then their traces (ADR 0005)
   b.slow_processes(t);     // 7. slow processes of rules (protein synthesis, late phase)
   b.record(t);             // 8. spikes, rates, probes, snapshots
 }

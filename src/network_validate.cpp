@@ -129,6 +129,15 @@ void check_plasticity(checker& c, const plasticity_spec& pl, const std::string& 
                           "as a number or set params.D (ms)", r->name));
   const auto [field, msg] = check_plasticity_params(*r, pl.parameter_set, pl.params, dt);
   if (!field.empty()) c.fail(fmt::format("{}.{}", path, field), msg);
+  // Scaling multiplies weights toward a rate: on inhibitory (negative) weights it would act
+  // backwards.
+  if (r->name == "synaptic_scaling") {
+    const auto& file = pr.conn.weights;
+    const double lo = file.empty() ? pr.weight.min_value() : *std::min_element(file.begin(), file.end());
+    c.require(lo >= 0, file.empty() ? proj_path + ".weight" : path + ".rule",
+              fmt::format("rule synaptic_scaling scales excitatory weights, but this projection's weights reach {} "
+                          "(bound the distribution with \"low\": 0)", lo));
+  }
   // Bounded weight rules start from weights inside their bounds.
   for (const auto& f : r->params) {
     if (f.name != "W_max") continue;
@@ -362,6 +371,10 @@ void validate(const network& net) {
     const int p = c.pop(r.population, path + ".population");
     const auto size = net.populations[static_cast<std::size_t>(p)].size;
     c.check_neurons(r.neurons, size, path + ".neurons");
+    for (std::size_t e = 0; e < i; ++e)  // their files would have the same names
+      c.require(!(net.recorders[e].type == r.type && net.recorders[e].population == r.population), path + ".population",
+                fmt::format("recorders[{}] is already a recorder of this kind on population \"{}\" (one per kind and "
+                            "population: merge their neurons or variables)", e, r.population));
     if (r.type == recorder::kind::state) {
       const neuron_model_info* m = c.model_of(p);
       c.require(m != nullptr, path + ".population", "a spike source has no state to record");

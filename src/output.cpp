@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -98,7 +99,9 @@ std::vector<std::uint64_t> spike_streams::positions(simulation& sim) {
   for (std::size_t k = 0; k < files_.size(); ++k) {
     if (std::fflush(files_[k]) != 0 || ::fsync(::fileno(files_[k])) != 0)
       throw io_error(fmt::format("{}: cannot flush: {}", paths_[k], std::strerror(errno)));
-    pos.push_back(static_cast<std::uint64_t>(std::ftell(files_[k])));
+    const long at = std::ftell(files_[k]);
+    if (at < 0) throw io_error(fmt::format("{}: cannot tell the position: {}", paths_[k], std::strerror(errno)));
+    pos.push_back(static_cast<std::uint64_t>(at));
   }
   return pos;
 }
@@ -154,9 +157,16 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
       if (!f) throw io_error(fmt::format("{}: cannot create file", tmp.string()));
       const std::string head = npy::header("[('t', '<f8'), ('i', '<i4')]", {count});
       f.write(head.data(), static_cast<std::streamsize>(head.size()));
-      if (part) {
+      if (part) {  // exactly the bytes counted in the header
         std::ifstream in(streams->part_path(k), std::ios::binary);
-        f << in.rdbuf();
+        if (!in) throw io_error(fmt::format("{}: cannot read the streamed spikes", streams->part_path(k)));
+        std::vector<char> chunk(1 << 22);
+        for (std::uint64_t left = part; left > 0;) {
+          const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(left, chunk.size()));
+          if (!in.read(chunk.data(), n)) throw io_error(fmt::format("{}: shorter than recorded", streams->part_path(k)));
+          f.write(chunk.data(), n);
+          left -= static_cast<std::uint64_t>(n);
+        }
       }
       f.write(buf.data(), static_cast<std::streamsize>(buf.size()));
       if (!f) throw io_error(fmt::format("{}: write failed (disk full?)", tmp.string()));

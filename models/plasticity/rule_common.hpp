@@ -32,7 +32,9 @@
 //     slow_every(derived), slow_weight(w, derived, post_state) -> w   every slow_every steps
 // with traces "seen" decayed to the step but before its own spikes (stdp_common.hpp). A
 // projection's "plasticity" is a list: any number of weight rules and at most one state rule,
-// applied in the order given; the state rule's efficacy scales the weight the others shape.
+// applied in list order within each phase (so every rule's on_post, phase 5, comes before any
+// on_pre, phase 6, and rescaling, phase 7); the state rule's efficacy scales the weight the
+// others shape. Weight rules never read the membrane potential.
 #include <cmath>
 #include <cstdint>
 

@@ -12,6 +12,7 @@
 #include "engram/checkpoint.hpp"
 #include "engram/errors.hpp"
 #include "engram/model_file.hpp"
+#include "engram/models.hpp"
 
 using namespace engram;
 
@@ -154,4 +155,47 @@ TEST(Checkpoint, WeightRulesRoundTrip) {
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
   EXPECT_NE(0, std::memcmp(a.data(), start.data(), a.size() * sizeof(float))) << "the weights must have changed";
+}
+
+// A resumed run may be longer than the one that wrote the checkpoint (the duration is not in
+// the fingerprint). Poisson spike trains then grow, so every source neuron's train starts later
+// in the schedule: cursors are saved per neuron, and 100 ms + checkpoint + a 300 ms run gives
+// the spikes and rate bins of an uninterrupted 300 ms run.
+TEST(Checkpoint, LongerResumedRunKeepsPoissonSourcesInStep) {
+  network net;
+  net.run.dt = 0.1;
+  net.run.seed = 5;
+  population src;
+  src.name = "P";
+  src.model = spike_source_poisson_model;
+  src.size = 20;
+  src.params = {{"rate", 40.0}};
+  net.populations.push_back(src);
+  recorder spikes;
+  spikes.population = "P";
+  recorder rate;
+  rate.type = recorder::kind::rate;
+  rate.population = "P";
+  rate.bin = 10.0;
+  net.recorders = {spikes, rate};
+  network whole_net = net, short_net = net;
+  whole_net.run.duration = 300.0;
+  short_net.run.duration = 100.0;
+  auto whole = make_cpu(whole_net);
+  whole->advance(whole_net.steps());
+  const std::string path = testing::TempDir() + "/engram_ckpt_longer.bin";
+  {
+    auto first = make_cpu(short_net);
+    first->advance(short_net.steps());
+    save_checkpoint(*first, short_net, path);
+  }
+  auto resumed = make_cpu(whole_net);
+  restore_checkpoint(*resumed, whole_net, path);
+  resumed->advance(whole_net.steps() - short_net.steps());
+  const auto& a = whole->results();
+  const auto& b = resumed->results();
+  ASSERT_GT(a.spike_recorders[0].step.size(), 100u);
+  EXPECT_EQ(a.spike_recorders[0].step, b.spike_recorders[0].step);
+  EXPECT_EQ(a.spike_recorders[0].neuron, b.spike_recorders[0].neuron);
+  EXPECT_EQ(a.rate_recorders[0].counts, b.rate_recorders[0].counts);
 }
