@@ -553,8 +553,10 @@ class cpu_simulation final : public simulation {
     if (!fired) return;
     const column_index& col = plastic_[j].columns;
     float* w = tables_[j].weight.data();
-    for (std::uint64_t i = 0; i < tgt.n; ++i) {  // few neurons fire in a step: a serial scan
-      if (!fired[i]) continue;
+    std::vector<std::uint32_t>& firing = arrivals_;
+    firing.clear();
+    spiking_neurons(fired, tgt.n, firing);
+    for (const std::uint32_t i : firing) {
       const auto y = seen_post<R>(pl, d, tgt.n, i);
       const std::uint64_t b = col.col_ptr[i], e = col.col_ptr[i + 1];
       for_each_index(e - b, e - b >= parallel_min_synapses, [&](std::uint64_t c) {
@@ -574,25 +576,40 @@ class cpu_simulation final : public simulation {
     if constexpr (plasticity::pairs_spikes<R>) {
       const synapse_table& tab = tables_[j];
       float* w = tables_[j].weight.data();
-      const auto row = [&](std::uint64_t i) {
-        if (!arrived[i]) return;
+      // The rows of this step's arrivals; in parallel only when they hold enough synapses (a
+      // parallel region per projection and step would cost more than the work).
+      std::vector<std::uint32_t>& rows = arrivals_;
+      rows.clear();
+      if (arrived) spiking_neurons(arrived, src.n, rows);
+      const std::uint64_t work = rows.size() * (tab.size() / std::max<std::uint64_t>(1, src.n) + 1);
+      for_each_index(rows.size(), work >= parallel_min_synapses, [&](std::uint64_t r) {
+        const std::uint32_t i = rows[r];
         const auto x = seen_pre<R>(pl, d, src.n, i);
         for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s)
           w[s] = R::on_pre(w[s], d, x, seen_post<R>(pl, d, tgt.n, tab.target[s]));
-      };
-      if (arrived) for_each_index(src.n, tab.size() >= parallel_min_synapses, row);
+      });
     }
-    for (std::uint64_t i = 0; i < src.n; ++i) {
-      auto x = load_state<typename R::pre_state>(pl.pre.data(), src.n, i);
-      R::update_pre(x, d, arrived && arrived[i]);
-      store_state(pl.pre.data(), src.n, i, x);
-    }
+    // Every trace, every step: branch-free updates over the spike flags, so the loops vectorise
+    // (they ran once per rule and projection and were most of a plastic network's step).
     const std::uint8_t* fired = flags_ago(tgt, t, post_delay);
+    const std::uint8_t* no_spikes = no_spikes_.data();  // zeros, for steps before the first arrival
+    if (no_spikes_.size() < std::max(src.n, tgt.n)) no_spikes_.assign(std::max(src.n, tgt.n), 0), no_spikes = no_spikes_.data();
+    const std::uint8_t* a = arrived ? arrived : no_spikes;
+    const std::uint8_t* f = fired ? fired : no_spikes;
+    real* pre = pl.pre.data();
+    real* post = pl.post.data();
     const real* v = tgt.soa.data();
+#pragma omp simd
+    for (std::uint64_t i = 0; i < src.n; ++i) {
+      auto x = load_state<typename R::pre_state>(pre, src.n, i);
+      R::update_pre(x, d, a[i] != 0);
+      store_state(pre, src.n, i, x);
+    }
+#pragma omp simd
     for (std::uint64_t i = 0; i < tgt.n; ++i) {
-      auto y = load_state<typename R::post_state>(pl.post.data(), tgt.n, i);
-      R::update_post_neuron(y, d, fired && fired[i] != 0, v[i]);
-      store_state(pl.post.data(), tgt.n, i, y);
+      auto y = load_state<typename R::post_state>(post, tgt.n, i);
+      R::update_post_neuron(y, d, f[i] != 0, v[i]);
+      store_state(post, tgt.n, i, y);
     }
   }
   // A neuron's traces decayed to this step, before its own spike (stdp_common.hpp).
@@ -630,6 +647,21 @@ class cpu_simulation final : public simulation {
     std::vector<std::uint64_t> v(ps.src_cursor.size());
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = ps.src_cursor[i] - ps.src_ptr[i];
     return v;
+  }
+
+  // Appends the indices of the set flags, ascending; skips 8 clear flags at a time (few neurons
+  // spike in a step, and this scan runs per rule, projection and step).
+  static void spiking_neurons(const std::uint8_t* flags, std::uint64_t n, std::vector<std::uint32_t>& out) {
+    std::uint64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, flags + i, 8);
+      if (!word) continue;
+      for (std::uint64_t k = i; k < i + 8; ++k)
+        if (flags[k]) out.push_back(static_cast<std::uint32_t>(k));
+    }
+    for (; i < n; ++i)
+      if (flags[i]) out.push_back(static_cast<std::uint32_t>(i));
   }
 
   // A rule's derived parameters (set up once on the host, kept as bytes).
@@ -670,6 +702,8 @@ class cpu_simulation final : public simulation {
   std::vector<synapse_table> tables_;
   std::vector<int> proj_target_, proj_port_;
   std::vector<plastic_projection> plastic_;
+  std::vector<std::uint32_t> arrivals_;  // scratch: presynaptic neurons whose spikes reach a rule now
+  std::vector<std::uint8_t> no_spikes_;  // zeros: the spike flags before a delayed history exists
   std::uint64_t ring_len_ = 2;
   std::vector<std::uint64_t> ring_base_;
   std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n

@@ -27,9 +27,11 @@ struct spike_trace {
   static spike_trace make(double tau, bool nearest, double dt) {
     return {static_cast<real>(std::exp(-dt / tau)), nearest ? 1 : 0};
   }
+  // Branch-free (so loops over neurons vectorise); the same bits as decaying, then adding 1 or
+  // setting to 1: x * decay * 1 and + 0 are exact.
   ENGRAM_HOST_DEVICE real step(real x, bool spike) const {
-    x = x * decay;
-    return spike ? (nearest ? real(1) : x + real(1)) : x;
+    const real s = spike ? real(1) : real(0);
+    return x * decay * (real(1) - s * static_cast<real>(nearest)) + s;
   }
 };
 

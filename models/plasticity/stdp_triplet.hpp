@@ -149,7 +149,7 @@ struct stdp_triplet {
   ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
     s.o1 = d.o1.step(s.o1, fired);
     s.o2 = d.o2.step(s.o2, fired);
-    s.nu_dev = s.nu_dev * d.nu_decay - d.nu_drift + (fired ? d.nu_jump : real(0));
+    s.nu_dev = s.nu_dev * d.nu_decay - d.nu_drift + d.nu_jump * (fired ? real(1) : real(0));
   }
   // A2_minus, scaled by (nu / rate_ref)^2 with the sliding threshold.
   ENGRAM_HOST_DEVICE static real a2_minus(const derived& d, const post_state& post) {
