@@ -216,10 +216,12 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   manifest["threads"] = sim.threads();
   manifest["dt"] = dt;
   const double bio_s = static_cast<double>(sim.steps_done()) * dt * 1e-3;
+  const double this_run_s = static_cast<double>(sim.steps_done() - info.first_step) * dt * 1e-3;  // timed by this process
   manifest["duration"] = static_cast<double>(sim.steps_done()) * dt;
   manifest["timing"] = {{"build_s", sim.build_seconds},
                         {"simulate_s", info.simulate_seconds},
-                        {"real_time_factor", bio_s > 0 ? info.simulate_seconds / bio_s : 0.0}};
+                        {"real_time_factor", this_run_s > 0 ? info.simulate_seconds / this_run_s : 0.0}};
+  if (info.first_step) manifest["timing"]["resumed_at_ms"] = static_cast<double>(info.first_step) * dt;
   manifest["synapses"] = sim.synapse_count();
   manifest["bytes_per_synapse"] = sim.bytes_per_synapse();
   json pops = json::object();
@@ -243,7 +245,9 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   }
   manifest["projections"] = projs;
   manifest["timing"]["synaptic_events"] = events;
-  manifest["timing"]["synaptic_events_per_s"] = info.simulate_seconds > 0 ? events / info.simulate_seconds : 0.0;
+  // After a resume the events of this process's part, pro rata (the spike counts cover the whole run).
+  const double timed_events = bio_s > 0 ? events * this_run_s / bio_s : 0.0;
+  manifest["timing"]["synaptic_events_per_s"] = info.simulate_seconds > 0 ? timed_events / info.simulate_seconds : 0.0;
   manifest["files"] = w.files;
   const fs::path tmp = w.dir / "manifest.json.tmp";
   {

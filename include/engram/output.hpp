@@ -42,6 +42,7 @@ struct run_info {
   std::string model_file;
   std::string model_json;  // the model file's text, embedded in the manifest
   double simulate_seconds = 0.0;
+  std::uint64_t first_step = 0;  // step this process started from (> 0 after `engram resume`)
 };
 
 // Writes every recorder's data and manifest.json into `dir` (created if needed). Files are

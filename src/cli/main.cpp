@@ -132,6 +132,7 @@ int run(const run_args& given) {
   constexpr std::uint64_t stream_threshold = 1u << 18;  // spikes held in memory before a drain (3 MB)
   const bool tty = isatty(fileno(stderr));
   const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t first_step = sim->steps_done();  // > 0 after a resume: speed counts this process only
   auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   double last_print = 0.0;
   bool printed = false;
@@ -156,7 +157,7 @@ int run(const run_args& given) {
     const double now = wall();
     if (!a.quiet && now > 2.0 && now - last_print >= 1.0) {
       const double done_ms = static_cast<double>(sim->steps_done()) * dt;
-      const double rtf = now / (done_ms * 1e-3);
+      const double rtf = now / (static_cast<double>(sim->steps_done() - first_step) * dt * 1e-3);
       const double eta = (static_cast<double>(total - sim->steps_done()) * dt * 1e-3) * rtf;
       fmt::print(stderr, "{}engram: {:.1f} / {:.1f} s biological | wall {:.1f} s | real-time factor {:.2f} | ETA {:.0f} s{}",
                  tty ? "\r" : "", done_ms * 1e-3, static_cast<double>(total) * dt * 1e-3, now, rtf, eta, tty ? "   " : "\n");
@@ -170,6 +171,7 @@ int run(const run_args& given) {
   info.model_file = a.model;
   info.model_json = model_text;
   info.simulate_seconds = simulate_s;
+  info.first_step = first_step;
   engram::write_output(a.out, net, *sim, info, &streams);
   if (!a.quiet) {
     const double bio_s = static_cast<double>(total) * dt * 1e-3;
@@ -178,8 +180,9 @@ int run(const run_args& given) {
     for (std::size_t p = 0; p < net.populations.size(); ++p)
       rates += fmt::format("{}{} {:.2f} Hz", rates.empty() ? "" : ", ", net.populations[p].name,
                            static_cast<double>(rec.spike_count[p]) / (static_cast<double>(net.populations[p].size) * bio_s));
-    fmt::print(stderr, "engram: simulated {:.3f} s in {:.2f} s (real-time factor {:.3f}); mean rates: {}\n", bio_s, simulate_s,
-               simulate_s / bio_s, rates);
+    const double this_run_s = static_cast<double>(total - first_step) * dt * 1e-3;
+    fmt::print(stderr, "engram: simulated {:.3f} s in {:.2f} s (real-time factor {:.3f}); mean rates: {}\n", this_run_s, simulate_s,
+               this_run_s > 0 ? simulate_s / this_run_s : 0.0, rates);
     fmt::print(stderr, "engram: wrote {}/manifest.json\n", a.out);
   }
   return ok;
