@@ -81,8 +81,8 @@ ENGRAM_HOST_DEVICE inline real clip_weight(real w, real w_max) {
   return w < real(0) ? real(0) : (w > w_max ? w_max : w);
 }
 
-// x^mu for x in [0, 1]: exact for mu = 0 (1, also at x = 0, as pow) and mu = 1; otherwise
-// through the shared exp and log so host and device round alike.
+// x^mu for x >= 0: exact for mu = 0 (1, also at x = 0, as pow) and mu = 1; otherwise through
+// the shared exp and log so host and device round alike.
 ENGRAM_HOST_DEVICE inline real power(real x, real mu) {
   if (mu == real(0)) return real(1);
   if (mu == real(1)) return x;

@@ -143,6 +143,21 @@ TEST(Protocol, STDP_weight_dependence_and_bounds) {
   EXPECT_EQ(one_pairing(0.1, 0.0, -10, 1.0), 0.0f) << "additive depression past 0 is clipped";
 }
 
+// Power-law STDP (Morrison et al. 2007, NEST stdp_pl_synapse_hom, hpc_benchmark parameters):
+// one pairing at +10 ms adds lambda w^mu e^{-10/15}; one at -10 ms removes
+// lambda alpha w e^{-10/30} (w = 5: below the threshold of the test neuron, which takes mV).
+TEST(Protocol, STDP_power_law_matches_its_closed_form) {
+  const auto one_pairing = [](double w0, double delta) {
+    network net = load_model_file(triplet_file);
+    net.projections[static_cast<std::size_t>(net.projection_index("plastic"))].weight = distribution::constant(w0);
+    rule_of(net) = {"stdp_power_law", "", {{"D", 0}}};
+    set_pairs(net, 1.0, delta, 1);
+    return run(net).weight;
+  };
+  EXPECT_NEAR(one_pairing(5.0, +10), 5.0 + 0.1 * std::pow(5.0, 0.4) * std::exp(-10.0 / 15.0), 1e-4);
+  EXPECT_NEAR(one_pairing(5.0, -10), 5.0 - 0.1 * 0.0513 * 5.0 * std::exp(-10.0 / 30.0), 1e-4);
+}
+
 // Delay convention (dossier M7): with a synaptic delay D, spikes meet at
 // dt_eff = (t_post + f D) - (t_pre + (1 - f) D). NEST's f = 1 turns a pairing at dt = -2 ms
 // with D = 5 ms into potentiation at +3 ms; f = 0 (pairing at delivery) into depression at -7 ms.
