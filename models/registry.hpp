@@ -9,6 +9,7 @@
 #include "models/neurons/adex_cond_nmda.hpp"
 #include "models/neurons/lif_cond_exp.hpp"
 #include "models/neurons/lif_cond_nmda.hpp"
+#include "models/neurons/lif_curr_alpha.hpp"
 #include "models/neurons/lif_curr_exp.hpp"
 #include "models/neurons/lif_delta.hpp"
 
@@ -31,7 +32,8 @@ struct lif_cond_exp_ip : with_adaptive_threshold<lif_cond_exp> {
 
 using neuron_models = type_list<neurons::lif_delta, neurons::lif_curr_exp, neurons::lif_cond_exp,
                                 neurons::adex_cond_exp, neurons::lif_cond_nmda,
-                                neurons::adex_cond_nmda, neurons::lif_delta_ip, neurons::lif_cond_exp_ip>;
+                                neurons::adex_cond_nmda, neurons::lif_delta_ip, neurons::lif_cond_exp_ip,
+                                neurons::lif_curr_alpha>;
 
 // Calls f.template operator()<T>() for the type with the given index in a type_list (and
 // returns its result, or a value-initialised one for an index out of range).

@@ -382,3 +382,40 @@ TEST(NeuronAnalytic, AdexNmdaMagnesiumBlockSetsTheSteadyState) {
     EXPECT_NEAR(n.s.v, 0.5 * (lo + hi), 2e-3) << "Mg " << c.mg << " mM, block " << c.block;
   }
 }
+
+// lif_curr_alpha (NEST iaf_psc_alpha): one input of w = 100 pA gives the alpha current
+// I(t) = w (e/tau_s) t e^{-t/tau_s}, peaking at w after tau_s, and the voltage
+// V(t) - E_L = (w e / tau_s) (1/C) int_0^t e^{-(t-s)/tau_m} s e^{-s/tau_s} ds (closed form
+// below), for tau_s != tau_m and in the singular case tau_s = tau_m (V = (w e/tau_s) t^2/2
+// e^{-t/tau_m} / C). Float state: within 1e-5 of the peak.
+TEST(NeuronAnalytic, LifCurrAlphaPscAndPspMatchClosedForm) {
+  for (const double tau_s : {2.0, 10.0}) {
+    lif_curr_alpha::params p;
+    p.E_L = 0;
+    p.V_reset = 0;
+    p.V_th = 1e6;
+    p.tau_syn_exc = tau_s;
+    const double h = 0.1, w = 100.0, a = w * std::exp(1.0) / tau_s, C = p.C_m, tm = p.tau_m;
+    single_neuron<lif_curr_alpha> n(p, h);
+    n.step({static_cast<real>(w), 0});
+    double peak_i = 0, peak_t = 0, max_err_v = 0, max_err_i = 0, peak_v = 0;
+    for (int k = 1; k <= 600; ++k) {
+      n.step();
+      const double t = k * h;
+      const double kk = 1.0 / tm - 1.0 / tau_s;
+      const double v = std::fabs(kk) < 1e-12 ? a / C * std::exp(-t / tm) * t * t / 2
+                                              : a / C * (std::exp(-t / tm) - std::exp(-t / tau_s) + kk * t * std::exp(-t / tau_s)) / (kk * kk);
+      const double i = a * t * std::exp(-t / tau_s);
+      max_err_v = std::max(max_err_v, std::fabs(n.s.v - v));
+      max_err_i = std::max(max_err_i, std::fabs(n.s.i_exc - i));
+      peak_v = std::max(peak_v, v);
+      if (n.s.i_exc > peak_i) peak_i = n.s.i_exc, peak_t = t;
+    }
+    std::printf("lif_curr_alpha tau_s %.0f ms: PSC peak %.4f pA at %.1f ms, PSP peak %.5f mV; max error V %.2e mV, I %.2e pA\n",
+                tau_s, peak_i, peak_t, peak_v, max_err_v, max_err_i);
+    EXPECT_NEAR(peak_i, w, 1e-3 * w);
+    EXPECT_NEAR(peak_t, tau_s, h / 2);
+    EXPECT_LT(max_err_v, 1e-5 * peak_v);
+    EXPECT_LT(max_err_i, 1e-5 * w);
+  }
+}

@@ -1,0 +1,138 @@
+#pragma once
+// Current-based LIF with alpha-shaped synaptic currents (NEST iaf_psc_alpha; the neuron of the
+// Morrison et al. 2007 STDP benchmark and NEST's hpc_benchmark).
+//   C dV/dt = -(C/tau_m)(V - E_L) + I_exc + I_inh + I_e + I_stim
+//   I_x(t) = w (e / tau_syn_x) t e^{-t/tau_syn_x} after an arrival: the current peaks at w (pA)
+//            tau_syn_x after it (inhibitory weights negative)
+// as the linear system dJ/dt = -J/tau_s, dI/dt = J - I/tau_s with J += w e / tau_s at an
+// arrival. Exact integration with propagators computed once on the host (Rotter & Diesmann
+// 1999), in NEST's order: V is advanced with the currents at the start of the step, then the
+// currents and this step's input (input affects V from the next step on). While refractory V
+// is clamped at V_reset; the currents keep evolving.
+#include <cmath>
+
+#include "models/neurons/lif_curr_exp.hpp"
+#include "models/neurons/neuron_common.hpp"
+
+namespace engram::neurons {
+
+struct lif_curr_alpha {
+  static constexpr const char* name = "lif_curr_alpha";
+  static constexpr named_unit ports[] = {{"exc", "pA"}, {"inh", "pA"}};
+  static constexpr int n_ports = 2;
+
+  // Defaults: NEST iaf_psc_alpha.
+  struct params {
+    double C_m = 250.0;        // pF
+    double tau_m = 10.0;       // ms
+    double E_L = -70.0;        // mV
+    double V_th = -55.0;       // mV
+    double V_reset = -70.0;    // mV
+    double t_ref = 2.0;        // ms
+    double tau_syn_exc = 2.0;  // ms, rise time of the excitatory current (its peak)
+    double tau_syn_inh = 2.0;  // ms
+    double I_e = 0.0;          // pA
+  };
+  static constexpr param_field<params> param_table[] = {
+      {"C_m", "pF", &params::C_m},         {"tau_m", "ms", &params::tau_m},
+      {"E_L", "mV", &params::E_L},         {"V_th", "mV", &params::V_th},
+      {"V_reset", "mV", &params::V_reset}, {"t_ref", "ms", &params::t_ref},
+      {"tau_syn_exc", "ms", &params::tau_syn_exc}, {"tau_syn_inh", "ms", &params::tau_syn_inh},
+      {"I_e", "pA", &params::I_e}};
+
+  struct state {
+    real v;       // mV
+    real i_exc;   // pA
+    real di_exc;  // pA/ms (J)
+    real i_inh;   // pA
+    real di_inh;  // pA/ms
+    real refractory;  // steps left
+  };
+  static constexpr named_unit state_table[] = {{"v", "mV"},      {"i_exc", "pA"},     {"di_exc", "pA/ms"},
+                                               {"i_inh", "pA"},  {"di_inh", "pA/ms"}, {"refractory", "steps"}};
+
+  struct synapse {  // propagators of one alpha port
+    real P11;   // exp(-h/tau_s): J -> J and I -> I
+    real P21;   // h exp(-h/tau_s): J -> I
+    real P31;   // J -> V, mV per (pA/ms)
+    real P32;   // I -> V, mV per pA
+    real jump;  // e / tau_s: J per unit weight
+  };
+  struct derived {
+    real E_L, V_th, V_reset, I_e;
+    real P33;  // exp(-h/tau_m)
+    real P30;  // (tau_m/C)(1 - P33): mV per pA of constant current
+    synapse exc, inh;
+    real ref_steps;
+  };
+
+  // J(0) = 1 pA/ms, I(0) = 0: V after h is (1/C) int_0^h e^{-(h-s)/tau_m} s e^{-s/tau_s} ds
+  // = (e^{-h/tau_m}/C) (h k e^{hk} - expm1(hk)) / k^2 with k = 1/tau_m - 1/tau_s; a series
+  // where hk is small (the closed form cancels; NEST handles the same singularity).
+  static double propagator_31(double tau_s, double tau_m, double C, double h) {
+    const double k = 1.0 / tau_m - 1.0 / tau_s, x = h * k;
+    const double scaled = std::fabs(x) < 1e-3 ? h * h * (0.5 + x / 3.0 + x * x / 8.0)
+                                              : (x * std::exp(x) - std::expm1(x)) / (k * k);
+    return std::exp(-h / tau_m) / C * scaled;
+  }
+  static synapse make_synapse(double tau_s, const params& p, double h) {
+    return {static_cast<real>(std::exp(-h / tau_s)), static_cast<real>(h * std::exp(-h / tau_s)),
+            static_cast<real>(propagator_31(tau_s, p.tau_m, p.C_m, h)),
+            static_cast<real>(lif_curr_exp::propagator_32(tau_s, p.tau_m, p.C_m, h)),
+            static_cast<real>(std::exp(1.0) / tau_s)};
+  }
+
+  static derived derive(const params& p, double dt) {
+    derived d{};
+    d.E_L = static_cast<real>(p.E_L);
+    d.V_th = static_cast<real>(p.V_th);
+    d.V_reset = static_cast<real>(p.V_reset);
+    d.I_e = static_cast<real>(p.I_e);
+    d.P33 = static_cast<real>(std::exp(-dt / p.tau_m));
+    // From the rounded P33 so the float steady state is exactly E_L + R I (see lif_delta.hpp).
+    d.P30 = static_cast<real>((p.tau_m / p.C_m) * (1.0 - static_cast<double>(d.P33)));
+    d.exc = make_synapse(p.tau_syn_exc, p, dt);
+    d.inh = make_synapse(p.tau_syn_inh, p, dt);
+    d.ref_steps = static_cast<real>(to_steps(p.t_ref, dt));
+    return d;
+  }
+
+  static void check(const params& p, param_check& c) {
+    c.require(p.C_m > 0, "C_m", "must be > 0 pF");
+    c.require(p.tau_m > 0, "tau_m", "must be > 0 ms");
+    c.require(p.tau_syn_exc > 0, "tau_syn_exc", "must be > 0 ms");
+    c.require(p.tau_syn_inh > 0, "tau_syn_inh", "must be > 0 ms");
+    c.require(p.t_ref >= 0, "t_ref", "must be >= 0 ms");
+    c.require(p.V_reset < p.V_th, "V_reset", "must be below V_th");
+  }
+
+  static state initial(const params& p) { return {static_cast<real>(p.E_L), 0, 0, 0, 0, 0}; }
+
+  // One port's current over a step: I <- P21 J + P11 I, J <- P11 J + this step's input.
+  ENGRAM_HOST_DEVICE static void advance_current(real& i, real& di, const synapse& y, real input) {
+    i = y.P21 * di + y.P11 * i;
+    di = di * y.P11 + input * y.jump;
+  }
+
+  ENGRAM_HOST_DEVICE static bool update(state& s, const derived& d, const real* in, real i_stim) {
+    bool spiked = false;
+    if (s.refractory > 0) {
+      s.refractory -= 1;
+      s.v = d.V_reset;
+    } else {
+      // Small terms first, E_L last: one rounding at the scale of |V| (see lif_delta.hpp).
+      s.v = d.E_L + ((s.v - d.E_L) * d.P33 + (d.I_e + i_stim) * d.P30 + (s.di_exc * d.exc.P31 + s.i_exc * d.exc.P32) +
+                     (s.di_inh * d.inh.P31 + s.i_inh * d.inh.P32));
+      if (s.v >= d.V_th) {
+        s.v = d.V_reset;
+        s.refractory = d.ref_steps;
+        spiked = true;
+      }
+    }
+    advance_current(s.i_exc, s.di_exc, d.exc, in[0]);
+    advance_current(s.i_inh, s.di_inh, d.inh, in[1]);
+    return spiked;
+  }
+};
+
+}  // namespace engram::neurons
