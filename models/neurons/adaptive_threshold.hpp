@@ -33,13 +33,14 @@ struct with_adaptive_threshold {
     double tau_theta = 1.0e7;      // ms, decay of theta (Diehl & Cook 2015: 1e7 ms, about 2.8 h)
     double target_rate = 0.0;      // Hz; > 0: theta also falls by theta_plus * target_rate per second
   };
+  static constexpr param_field<params> theta_params[] = {{"theta_plus", "mV", &params::theta_plus},
+                                                         {"tau_theta", "ms", &params::tau_theta},
+                                                         {"target_rate", "Hz", &params::target_rate}};
   static constexpr auto param_table = [] {
-    constexpr std::size_t n = std::size(M::param_table);
-    std::array<param_field<params>, n + 3> t{};
-    for (std::size_t i = 0; i < n; ++i) t[i] = {M::param_table[i].name, M::param_table[i].unit, M::param_table[i].member};
-    t[n] = {"theta_plus", "mV", &params::theta_plus};
-    t[n + 1] = {"tau_theta", "ms", &params::tau_theta};
-    t[n + 2] = {"target_rate", "Hz", &params::target_rate};
+    constexpr auto base = rebase_table<params>(M::param_table);
+    std::array<param_field<params>, base.size() + 3> t{};
+    for (std::size_t i = 0; i < base.size(); ++i) t[i] = base[i];
+    for (std::size_t i = 0; i < 3; ++i) t[base.size() + i] = theta_params[i];
     return t;
   }();
 

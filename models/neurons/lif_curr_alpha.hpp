@@ -21,24 +21,12 @@ struct lif_curr_alpha {
   static constexpr named_unit ports[] = {{"exc", "pA"}, {"inh", "pA"}};
   static constexpr int n_ports = 2;
 
-  // Defaults: NEST iaf_psc_alpha.
-  struct params {
-    double C_m = 250.0;        // pF
-    double tau_m = 10.0;       // ms
-    double E_L = -70.0;        // mV
-    double V_th = -55.0;       // mV
-    double V_reset = -70.0;    // mV
-    double t_ref = 2.0;        // ms
-    double tau_syn_exc = 2.0;  // ms, rise time of the excitatory current (its peak)
-    double tau_syn_inh = 2.0;  // ms
-    double I_e = 0.0;          // pA
+  // lif_curr_exp's parameters (tau_syn: the time of the current's peak) with NEST
+  // iaf_psc_alpha's defaults.
+  struct params : lif_curr_exp::params {
+    params() { E_L = -70.0, V_th = -55.0, V_reset = -70.0, tau_syn_exc = 2.0, tau_syn_inh = 2.0; }
   };
-  static constexpr param_field<params> param_table[] = {
-      {"C_m", "pF", &params::C_m},         {"tau_m", "ms", &params::tau_m},
-      {"E_L", "mV", &params::E_L},         {"V_th", "mV", &params::V_th},
-      {"V_reset", "mV", &params::V_reset}, {"t_ref", "ms", &params::t_ref},
-      {"tau_syn_exc", "ms", &params::tau_syn_exc}, {"tau_syn_inh", "ms", &params::tau_syn_inh},
-      {"I_e", "pA", &params::I_e}};
+  static constexpr auto param_table = rebase_table<params>(lif_curr_exp::param_table);
 
   struct state {
     real v;       // mV
@@ -97,14 +85,7 @@ struct lif_curr_alpha {
     return d;
   }
 
-  static void check(const params& p, param_check& c) {
-    c.require(p.C_m > 0, "C_m", "must be > 0 pF");
-    c.require(p.tau_m > 0, "tau_m", "must be > 0 ms");
-    c.require(p.tau_syn_exc > 0, "tau_syn_exc", "must be > 0 ms");
-    c.require(p.tau_syn_inh > 0, "tau_syn_inh", "must be > 0 ms");
-    c.require(p.t_ref >= 0, "t_ref", "must be >= 0 ms");
-    c.require(p.V_reset < p.V_th, "V_reset", "must be below V_th");
-  }
+  static void check(const params& p, param_check& c) { lif_curr_exp::check(p, c); }
 
   static state initial(const params& p) { return {static_cast<real>(p.E_L), 0, 0, 0, 0, 0}; }
 

@@ -54,6 +54,15 @@ ENGRAM_HOST_DEVICE inline void store_state(real* soa, std::size_t n, std::size_t
     std::memcpy(&soa[k * n + i], reinterpret_cast<const char*>(&s) + k * sizeof(real), sizeof(real));
 }
 
+// A parameter table of a base params struct, as entries of a params struct derived from it
+// (for models that extend another model's parameters).
+template <class Derived, class Base, std::size_t N>
+constexpr std::array<param_field<Derived>, N> rebase_table(const param_field<Base> (&t)[N]) {
+  std::array<param_field<Derived>, N> r{};
+  for (std::size_t i = 0; i < N; ++i) r[i] = {t[i].name, t[i].unit, t[i].member};
+  return r;
+}
+
 // Concatenates two parameter tables (a model's own entries and shared ones, e.g. receptors).
 template <class T, std::size_t N, std::size_t M>
 constexpr std::array<T, N + M> join_tables(const T (&a)[N], const T (&b)[M]) {

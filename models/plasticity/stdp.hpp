@@ -23,11 +23,8 @@
 
 namespace engram::plasticity {
 
-struct stdp {
+struct stdp : pair_rule {
   static constexpr const char* name = "stdp";
-  static constexpr bool changes_weight = true;
-  static constexpr bool D_defaults_to_synaptic_delay = true;
-  static constexpr bool reads_membrane_potential = false;
 
   // Defaults: NEST stdp_synapse.
   struct params : pairing_params {
@@ -54,38 +51,18 @@ struct stdp {
   }
 
   struct derived {
-    spike_trace plus, minus;
+    traces tr;
     real lambda, alpha_lambda, mu_plus, mu_minus, w_max;
-    pairing_delays delays;
   };
   static derived derive(const params& p, double dt) {
     derived d{};
-    d.plus = spike_trace::make(p.tau_plus, p.nearest_spike == 1, dt);
-    d.minus = spike_trace::make(p.tau_minus, p.nearest_spike == 1, dt);
+    d.tr = make_traces(p.tau_plus, p.tau_minus, p, dt);
     d.lambda = static_cast<real>(p.lambda);
     d.alpha_lambda = static_cast<real>(p.alpha * p.lambda);
     d.mu_plus = static_cast<real>(p.mu_plus);
     d.mu_minus = static_cast<real>(p.mu_minus);
     d.w_max = static_cast<real>(p.W_max);
-    d.delays = pairing_delays::make(p, dt);
     return d;
-  }
-
-  struct pre_state {
-    real x;  // presynaptic trace (tau_plus)
-  };
-  struct post_state {
-    real y;  // postsynaptic trace (tau_minus)
-  };
-  struct state {};  // the rule's variable is the stored weight
-  static constexpr std::array<named_unit, 0> state_table{};
-  static state initial(const params&, double) { return {}; }
-
-  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delays.pre_steps; }
-  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.delays.post_steps; }
-  ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) { s.x = d.plus.step(s.x, arrived); }
-  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
-    s.y = d.minus.step(s.y, fired);
   }
 
   ENGRAM_HOST_DEVICE static real on_post(real w, const derived& d, const pre_state& pre, const post_state&) {
@@ -96,7 +73,6 @@ struct stdp {
     const real u = w / d.w_max;
     return clip_weight((u - d.alpha_lambda * power(u, d.mu_minus) * post.y) * d.w_max, d.w_max);
   }
-  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
 };
 
 }  // namespace engram::plasticity

@@ -10,6 +10,7 @@
 // pre and a post spike that reach the synapse in the same step do not pair (as in NEST).
 // The traces live per neuron and are stepped exactly (x <- x e^{-dt/tau} + jump), which is the
 // event-driven update sampled at every step; only the per-synapse work is event-driven.
+#include <array>
 #include <cstdint>
 
 #include "engram/config.hpp"
@@ -75,6 +76,50 @@ inline void check_pairing(const pairing_params& p, double dt, param_check& c) {
             "must lie in [0, 1] (1: NEST's convention, the whole delay is dendritic)");
   c.require(p.D < 0 || p.D / dt <= 65535, "D", "must be at most 65535 steps");
 }
+
+// What every spike-timing rule shares: it changes the stored weight (no state of its own) and
+// times spikes at the synapse. Derived rules have `derived` with a `delays` member.
+struct spike_timing_rule {
+  static constexpr bool changes_weight = true;
+  static constexpr bool D_defaults_to_synaptic_delay = true;
+  static constexpr bool reads_membrane_potential = false;
+  struct state {};  // the rule's variable is the stored weight
+  static constexpr std::array<named_unit, 0> state_table{};
+  template <class P>
+  static state initial(const P&, double) { return {}; }
+  template <class D>
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const D& d) { return d.delays.pre_steps; }
+  template <class D>
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const D& d) { return d.delays.post_steps; }
+  template <class D>
+  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const D&) { return w; }
+};
+
+// Pair rules (stdp, stdp_power_law): one trace a side, x_pre (tau_plus) and y_post (tau_minus).
+struct pair_rule : spike_timing_rule {
+  struct traces {
+    spike_trace plus, minus;
+    pairing_delays delays;
+  };
+  static traces make_traces(double tau_plus, double tau_minus, const pairing_params& p, double dt) {
+    return {spike_trace::make(tau_plus, p.nearest_spike == 1, dt), spike_trace::make(tau_minus, p.nearest_spike == 1, dt),
+            pairing_delays::make(p, dt)};
+  }
+  struct pre_state {
+    real x;  // presynaptic trace
+  };
+  struct post_state {
+    real y;  // postsynaptic trace
+  };
+  template <class D>
+  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const D& d) { return d.tr.delays.pre_steps; }
+  template <class D>
+  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const D& d) { return d.tr.delays.post_steps; }
+  template <class D>
+  ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const D& d, bool arrived) { s.x = d.tr.plus.step(s.x, arrived); }
+  template <class D>
+  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const D& d, bool fired, real) { s.y = d.tr.minus.step(s.y, fired); }
+};
 
 // w clipped to [0, w_max].
 ENGRAM_HOST_DEVICE inline real clip_weight(real w, real w_max) {

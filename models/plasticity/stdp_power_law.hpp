@@ -18,11 +18,8 @@
 
 namespace engram::plasticity {
 
-struct stdp_power_law {
+struct stdp_power_law : pair_rule {
   static constexpr const char* name = "stdp_power_law";
-  static constexpr bool changes_weight = true;
-  static constexpr bool D_defaults_to_synaptic_delay = true;
-  static constexpr bool reads_membrane_potential = false;
 
   struct params : pairing_params {
     double tau_plus = 15.0;   // ms, presynaptic trace
@@ -49,37 +46,17 @@ struct stdp_power_law {
   }
 
   struct derived {
-    spike_trace plus, minus;
+    traces tr;
     real lambda, alpha_lambda, mu, w_max;
-    pairing_delays delays;
   };
   static derived derive(const params& p, double dt) {
     derived d{};
-    d.plus = spike_trace::make(p.tau_plus, p.nearest_spike == 1, dt);
-    d.minus = spike_trace::make(p.tau_minus, p.nearest_spike == 1, dt);
+    d.tr = make_traces(p.tau_plus, p.tau_minus, p, dt);
     d.lambda = static_cast<real>(p.lambda);
     d.alpha_lambda = static_cast<real>(p.alpha * p.lambda);
     d.mu = static_cast<real>(p.mu);
     d.w_max = static_cast<real>(p.W_max);
-    d.delays = pairing_delays::make(p, dt);
     return d;
-  }
-
-  struct pre_state {
-    real x;
-  };
-  struct post_state {
-    real y;
-  };
-  struct state {};
-  static constexpr std::array<named_unit, 0> state_table{};
-  static state initial(const params&, double) { return {}; }
-
-  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delays.pre_steps; }
-  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.delays.post_steps; }
-  ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) { s.x = d.plus.step(s.x, arrived); }
-  ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
-    s.y = d.minus.step(s.y, fired);
   }
   // w^mu with w >= 0 pA (power() is exact at mu = 0 and 1).
   ENGRAM_HOST_DEVICE static real on_post(real w, const derived& d, const pre_state& pre, const post_state&) {
@@ -88,7 +65,6 @@ struct stdp_power_law {
   ENGRAM_HOST_DEVICE static real on_pre(real w, const derived& d, const pre_state&, const post_state& post) {
     return clip_weight(w - d.alpha_lambda * w * post.y, d.w_max);
   }
-  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
 };
 
 }  // namespace engram::plasticity

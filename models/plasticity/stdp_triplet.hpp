@@ -27,11 +27,8 @@
 
 namespace engram::plasticity {
 
-struct stdp_triplet {
+struct stdp_triplet : spike_timing_rule {
   static constexpr const char* name = "stdp_triplet";
-  static constexpr bool changes_weight = true;
-  static constexpr bool D_defaults_to_synaptic_delay = true;
-  static constexpr bool reads_membrane_potential = false;
 
   // Defaults: the visual-cortex all-to-all full set (NEST stdp_triplet_synapse defaults).
   struct params : pairing_params {
@@ -136,12 +133,6 @@ struct stdp_triplet {
     real o1, o2;
     real nu_dev;  // nu - rate_ref (Hz), the slow rate estimate of the sliding threshold
   };
-  struct state {};  // the rule's variable is the stored weight
-  static constexpr std::array<named_unit, 0> state_table{};
-  static state initial(const params&, double) { return {}; }
-
-  ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const derived& d) { return d.delays.pre_steps; }
-  ENGRAM_HOST_DEVICE static std::uint32_t post_delay_steps(const derived& d) { return d.delays.post_steps; }
   ENGRAM_HOST_DEVICE static void update_pre(pre_state& s, const derived& d, bool arrived) {
     s.r1 = d.r1.step(s.r1, arrived);
     s.r2 = d.r2.step(s.r2, arrived);
@@ -164,7 +155,6 @@ struct stdp_triplet {
   ENGRAM_HOST_DEVICE static real on_pre(real w, const derived& d, const pre_state& pre, const post_state& post) {
     return clip_weight(w - post.o1 * (a2_minus(d, post) + d.A3_minus * pre.r2), d.w_max);
   }
-  ENGRAM_HOST_DEVICE static real efficacy(real w, const state&, const derived&) { return w; }
 };
 
 }  // namespace engram::plasticity
