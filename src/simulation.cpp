@@ -49,11 +49,12 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
   std::string note;
   bool use_cuda = false;
   if (opt.backend != backend_choice::cpu) {
+    // What the model needs first: that answer holds on any machine.
+    const std::string missing = cuda_unsupported(net);
+    if (opt.backend == backend_choice::cuda && !missing.empty()) throw backend_unavailable(missing + " (use --backend cpu)");
     std::string why;
     const bool ok = cuda::usable(why);
     if (opt.backend == backend_choice::cuda && !ok) throw backend_unavailable("backend cuda is unavailable: " + why);
-    const std::string missing = ok ? cuda_unsupported(net) : "";
-    if (opt.backend == backend_choice::cuda && !missing.empty()) throw backend_unavailable(missing + " (use --backend cpu)");
     use_cuda = ok && missing.empty();
     note = use_cuda ? "using the CUDA backend on " + why : "auto chose the CPU backend: " + (ok ? missing : why);
     if (opt.backend == backend_choice::cuda) note.clear();

@@ -200,7 +200,37 @@ int validate_cmd(const std::string& model) {
   return ok;
 }
 
-int info_cmd() {
+// `engram info NAME`: the parameters (unit, default) and state of one neuron model or rule.
+int info_about(const std::string& name) {
+  const auto fields = [](const char* what, const std::vector<engram::model_field>& v, bool defaults) {
+    if (v.empty()) return;
+    fmt::print("{}:\n", what);
+    for (const auto& f : v)
+      if (defaults) fmt::print("  {:<28} {:<10} {:g}\n", f.name, f.unit, f.default_value);
+      else fmt::print("  {:<28} {}\n", f.name, f.unit);
+  };
+  if (const auto* m = engram::find_neuron_model(name)) {
+    fmt::print("neuron model {} (docs/models.md#{})\n", m->name, m->name);
+    fields("receptors (port, weight unit)", m->ports, false);
+    fields("parameters (name, unit, default)", m->params, true);
+    fields("state variables (name, unit)", m->state, false);
+    return ok;
+  }
+  if (const auto* r = engram::find_plasticity_rule(name)) {
+    fmt::print("plasticity rule {} (docs/models.md#{}){}\n", r->name, r->name,
+               r->changes_weight ? ": a weight rule, it changes the stored weight" : "");
+    fields("parameters (name, unit, default)", r->params, true);
+    fields("synapse variables (name, unit)", r->state, false);
+    if (!r->parameter_sets.empty()) fmt::print("published parameter sets: {}\n", r->parameter_sets);
+    return ok;
+  }
+  fmt::print(stderr, "engram: error: no neuron model or plasticity rule named \"{}\" (models: {}; rules: {})\n", name,
+             engram::known_model_names(), engram::known_rule_names());
+  return bad_model;
+}
+
+int info_cmd(const std::string& about) {
+  if (!about.empty()) return info_about(about);
   fmt::print("engram {} (commit {})\n", engram::version, engram::git_commit);
   fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads\n", omp_get_max_threads());
   const auto s = engram::probe_backends();
@@ -222,6 +252,7 @@ int info_cmd() {
     if (r.changes_weight) vars = "none (changes the weight itself)";
     fmt::print("  {}: synapse variables {}; parameter sets: {}\n", r.name, vars, r.parameter_sets.empty() ? "none" : r.parameter_sets);
   }
+  fmt::print("(engram info NAME: the parameters of one model or rule)\n");
   return ok;
 }
 
@@ -263,7 +294,10 @@ int main(int argc, char** argv) {
   std::string vmodel;
   auto* val_cmd = app.add_subcommand("validate", "Check a model file without simulating it");
   val_cmd->add_option("model", vmodel, "model file (JSON)")->required();
-  auto* info = app.add_subcommand("info", "Show the build, the backends and why one is unavailable");
+  auto* info = app.add_subcommand("info", "Show the build, the backends, the models and rules; with NAME, one model's or "
+                                          "rule's parameters (units, defaults)");
+  std::string info_name;
+  info->add_option("name", info_name, "a neuron model or plasticity rule");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -278,7 +312,7 @@ int main(int argc, char** argv) {
       return run(resume_args);
     }
     if (*val_cmd) return validate_cmd(vmodel);
-    if (*info) return info_cmd();
+    if (*info) return info_cmd(info_name);
   } catch (const engram::invalid_model& e) {
     fmt::print(stderr, "engram: error: {}\n", e.what());
     return bad_model;
