@@ -207,15 +207,17 @@ struct shouval {
     real drive;
     real arrived;
   };
-  // Per synapse: calcium above rest, the weight and the weight's rounding residue.
+  // Per synapse: calcium above rest, the weight and the weight's rounding residue, and the
+  // excess-calcium read-out Q (M4.3) accumulated since the start of the run.
   struct state {
     real ca;    // µM
     real w;     // 1
     real w_lo;  // 1, compensated-sum residue of w (w + w_lo is the weight to float accuracy)
+    real Q;     // µM ms, integral of max(0, ca - theta_Q) (float sum: ~1e-4 relative over 1e4 steps)
   };
-  static constexpr named_unit state_table[] = {{"ca", "uM"}, {"w", "1"}, {"w_lo", "1"}};
+  static constexpr named_unit state_table[] = {{"ca", "uM"}, {"w", "1"}, {"w_lo", "1"}, {"Q", "uM*ms"}};
 
-  static state initial(const params& p) { return {real(0), static_cast<real>(p.W_init), real(0)}; }
+  static state initial(const params& p) { return {real(0), static_cast<real>(p.W_init), real(0), real(0)}; }
   static state initial(const params& p, double) { return initial(p); }
 
   // ---- the backend interface (rule_common.hpp) ----
@@ -241,6 +243,7 @@ struct shouval {
     if (post.arrived != real(0)) on_bpap(s, d);
     calcium_step(s, d, pre, post.drive);
     w_step(s, d, s.ca);
+    s.Q = s.Q + excess_increment(s.ca, d);
   }
   ENGRAM_HOST_DEVICE static real efficacy(real w, const state& s, const derived& d) {
     return w * non_negative((s.w + s.w_lo) * d.inv_W_init);
@@ -305,10 +308,12 @@ struct shouval {
   ENGRAM_HOST_DEVICE static void synapse_step(state& s, const derived& d, const pre_state& pre, real v_dendrite) {
     calcium_step(s, d, pre, nmda_drive(v_dendrite, d));
     w_step(s, d, s.ca);
+    s.Q = s.Q + excess_increment(s.ca, d);
   }
 
-  // Excess-calcium read-out (M4.3): this step's contribution max(0, Ca - theta_Q) dt, µM ms.
-  // Accumulate it (in double on the host) to get Q = ∫ max(0, Ca - theta_Q) dt.
+  // Excess-calcium read-out (M4.3): this step's contribution max(0, Ca - theta_Q) dt, µM ms;
+  // summed per synapse into state Q in a network (record it with a weights recorder,
+  // "variable": "Q").
   ENGRAM_HOST_DEVICE static real excess_increment(real ca, const derived& d) {
     return ca > d.theta_Q ? (ca - d.theta_Q) * d.dt : real(0);
   }

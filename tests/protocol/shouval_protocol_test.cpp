@@ -55,6 +55,38 @@ TEST(Protocol, P_LTD_1_shouval_frequency_response) {
   EXPECT_NEAR(crossover, 5.2, 0.52);
 }
 
+// M4.3: the excess-calcium read-out Q = ∫ max(0, Ca - 0.35 µM) dt, accumulated per synapse by
+// the backend, separates the protocols: 100 pulses at 1 Hz (LTD) give less excess calcium than
+// 100 at 50 Hz (LTP), and both give some (the 1 Hz EPSP lifts calcium above alpha1 = 0.35 µM,
+// which is why it depresses). Q must also equal the excess of the synapse's calcium read after
+// every step and summed in double here (within 1e-3: Q is a float sum).
+TEST(Protocol, M4_3_excess_calcium_readout_separates_ltd_and_ltp) {
+  const auto run_q = [](double f_hz, double& q_from_trace) {
+    network net = load_model_file(protocol_file);
+    auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
+    pre.clear();
+    for (int k = 0; k < 100; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
+    net.run.duration = pre.back() + 500.0;
+    net.recorders.clear();
+    auto sim = make_simulation(net, {backend_choice::cpu, 1});
+    const int j = net.projection_index("synapse");
+    q_from_trace = 0.0;
+    for (std::uint64_t t = 0; t < net.steps(); ++t) {
+      sim->advance(1);
+      const double ca = sim->synapse_variable(j, "ca").at(0);
+      q_from_trace += ca > 0.35 ? (ca - 0.35) * net.run.dt : 0.0;
+    }
+    return static_cast<double>(sim->synapse_variable(j, "Q").at(0));
+  };
+  double trace1 = 0, trace50 = 0;
+  const double q1 = run_q(1.0, trace1), q50 = run_q(50.0, trace50);
+  std::printf("M4.3 excess calcium: Q = %.4f uM s (100 pulses at 1 Hz, LTD), %.4f uM s (50 Hz, LTP)\n", q1 / 1000.0, q50 / 1000.0);
+  EXPECT_GT(q1, 0.0);
+  EXPECT_LT(q1, q50) << "Q_LTD < Q_LTP";
+  EXPECT_NEAR(q1, trace1, 1e-3 * trace1);
+  EXPECT_NEAR(q50, trace50, 1e-3 * trace50);
+}
+
 // P-CTRL-1 (Mulkey & Malenka 1992; Bi & Poo 1998: LTP and LTD need NMDA receptors): with the
 // NMDA receptors blocked (nmda_block = 1, AP5; C_VDCC = 0 by default) neither the 3 Hz LFS
 // nor the 50 Hz train changes W by more than 3% (dossier margin), although the EPSPs are
