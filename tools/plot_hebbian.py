@@ -4,6 +4,7 @@
 usage: tools/plot_hebbian.py [--engram PATH] [--out PNG] [--compression K] [--duration S]
                              [--threads N] [--keep]
        tools/plot_hebbian.py --from WITHOUT_DIR WITH_DIR [--out PNG]
+       tools/plot_hebbian.py --results WITHOUT.json WITH.json [--out PNG]
 
 Runs models/networks/hebbian_instability.json (additive STDP on E->E, no homeostasis) and
 hebbian_instability_scaling.json (the same plus synaptic scaling) on the CPU backend, with every
@@ -12,7 +13,9 @@ beta x K, the rate sensor's tau_a and the scaling interval / K) for --duration s
 120), and plots the E rate, the mean E->E weight and the final weight distributions of both
 runs; the time axis is also labelled in uncompressed hours. About 90 s of wall time.
 --from plots two finished full-length runs instead (output folders of `engram run` on the two
-files, with their own rate bins and weight snapshot times). Needs numpy and matplotlib.
+files, with their own rate bins and weight snapshot times); --results two records of long runs
+made by bench/hebbian_from_checkpoint.py (rates per bin and the final weight histogram; the
+default output is then docs/img_hebbian_instability_full.png). Needs numpy and matplotlib.
 Units: s, h, Hz, mV.
 """
 import argparse
@@ -62,6 +65,39 @@ def load(folder):
     return centres, rate, times, np.load(os.path.join(folder, "weights_EE.npy"))
 
 
+def plot_records(files, out):
+    """The full-length runs from their records (bench/hebbian_from_checkpoint.py)."""
+    fig, ax = plt.subplots(1, 2, figsize=(12, 4.2))
+    for path, colour in zip(files, ("tab:red", "tab:blue")):
+        r = json.load(open(path))
+        e = np.array(r["rates_hz"]["E"])
+        per_min = int(round(60.0 / r["rate_bin_s"]))
+        m = e[: len(e) // per_min * per_min].reshape(-1, per_min).mean(axis=1)  # 1-minute means
+        t_h = (np.arange(len(m)) + 0.5) / 60.0
+        label = r["label"].split(" (")[0]
+        ax[0].plot(t_h, m, color=colour, label=f"{label} ({r['simulated_s'] / 3600:.1f} h simulated)")
+        w = r["EE_weights"]
+        centres = 0.5 * (np.array(w["edges"][1:]) + np.array(w["edges"][:-1]))
+        ax[1].step(centres, np.maximum(w["histogram"], 0.8), where="mid", color=colour,
+                   label=f"{label}, at {r['simulated_s'] / 3600:.1f} h (mean {w['mean']:.3f} mV)")
+        print(f"{label}: {r['simulated_s'] / 3600:.2f} h; runaway {r['time_to_runaway_s']} s; mean weight {w['mean']:.4f}")
+    ax[0].set_yscale("log")
+    ax[0].axhline(5.0, color="k", lw=0.8, ls=":")
+    ax[0].set_xlabel("biological time (h)")
+    ax[0].set_ylabel("E rate (Hz), 1-min means")
+    ax[0].set_title("full length, no compression")
+    ax[0].legend(fontsize=8)
+    ax[1].set_yscale("log")
+    ax[1].set_xlabel("E→E weight (mV)")
+    ax[1].set_ylabel("synapses")
+    ax[1].set_title("E→E weights at the end of each run (start: all 0.2 mV)")
+    ax[1].legend(fontsize=8)
+    fig.suptitle("Hebbian instability and synaptic scaling, uncompressed: 800 E / 200 I lif_delta, STDP λ = 1e-5")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    print("wrote", out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--engram", default=os.path.join(REPO, "build", "release", "engram"))
@@ -71,7 +107,12 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--from", dest="from_dirs", nargs=2, metavar=("WITHOUT_DIR", "WITH_DIR"))
+    ap.add_argument("--results", nargs=2, metavar=("WITHOUT.json", "WITH.json"))
     a = ap.parse_args()
+    if a.results:
+        plot_records(a.results, a.out if a.out != ap.get_default("out") else
+                     os.path.join(REPO, "docs", "img_hebbian_instability_full.png"))
+        return
 
     work = tempfile.mkdtemp(prefix="engram_hebbian_")
     runs = {}
