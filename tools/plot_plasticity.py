@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging]
+                                [--only stdp|camkii|ltd|ltp|tagging|units]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -22,6 +22,11 @@ Writes, into --outdir (default docs/ of the repository):
                               protein-synthesis blocker; early (h - h0) and late (h0 z) parts of STET
   img_plasticity_tagging.png  P-TAG (Frey & Morris 1997, M6): late phase z and w/w0 - 1 of the
                               weakly tetanised pathway S2 for T1, T2 and T4b (+30, +60, +75 min)
+  img_plasticity_units.png    P-UNIT-2: the AMPA and the dual-exponential NMDA conductance of one
+                              1 nS spike onto lif_cond_nmda, recorded every step, against the
+                              closed form (NMDA peak 1 nS at 7.98 ms); and the Jahr & Stevens
+                              Mg2+ block B(V) with the dossier's P-UNIT-1 values (drawn from the
+                              formula; the unit test checks engram's own code against them)
 
 P-STDP-2 and P-CTRL-2 run modified copies of models/protocols/P-STDP-2_graupner_brunel_DP.json
 (17 runs, about 20 s of wall time on the CPU); P-LTD-1 modified copies of
@@ -548,6 +553,58 @@ def tagging_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_tagging.png")
 
 
+def units_figure(args, workdir):
+    """P-UNIT-2 and P-UNIT-1 through the backend: one NMDA + AMPA spike onto lif_cond_nmda."""
+    dt, t_spike, tau_r, tau_d = 0.1, 10.0, 2.0, 100.0
+    model = {
+        "name": "P-UNIT-2", "run": {"dt": dt, "duration": 400.0, "seed": 1},
+        "populations": [{"name": "src", "model": "spike_source_array", "size": 1, "spike_times": [[t_spike]]},
+                        # V_th far away: the neuron only integrates
+                        {"name": "n", "model": "lif_cond_nmda", "size": 1, "params": {"V_th": 1000.0, "V_reset": -65.0}}],
+        "projections": [{"name": "nmda", "source": "src", "target": "n", "receptor": "NMDA",
+                         "connector": {"type": "all_to_all"}, "weight": 1.0, "delay": dt},
+                        {"name": "ampa", "source": "src", "target": "n", "receptor": "AMPA",
+                         "connector": {"type": "all_to_all"}, "weight": 1.0, "delay": dt}],
+        "recorders": [{"type": "state", "population": "n", "neurons": [0], "variables": ["g_NMDA", "g_AMPA", "v"],
+                       "interval": dt}],
+    }
+    out = engram_run(args, model, workdir, "unit_nmda")
+    t = np.load(os.path.join(out, "state_n_times.npy"))
+    g_nmda = np.load(os.path.join(out, "state_n_g_NMDA.npy"))[:, 0]
+    g_ampa = np.load(os.path.join(out, "state_n_g_AMPA.npy"))[:, 0]
+    # The spike reaches the neuron one step after emission (delay dt); conductances jump at the
+    # end of that step. Closed form of the normalised dual exponential (peak 1 nS).
+    t0 = t_spike + dt
+    s = np.clip(t - t0, 0.0, None)
+    t_peak = tau_d * tau_r * np.log(tau_d / tau_r) / (tau_d - tau_r)
+    norm = 1.0 / (np.exp(-t_peak / tau_d) - np.exp(-t_peak / tau_r))
+    closed = np.where(t >= t0, norm * (np.exp(-s / tau_d) - np.exp(-s / tau_r)), 0.0)
+    k = int(np.argmax(g_nmda))
+    progress(f"P-UNIT-2: NMDA peak {g_nmda[k]:.5f} nS at {t[k] - t0:.2f} ms after arrival (closed form 1 nS at "
+             f"{t_peak:.4f} ms); max |engram - closed form| {np.max(np.abs(g_nmda - closed)):.2e} nS")
+    fig, (ax_g, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+    ax_g.plot(t - t0, g_nmda, color="C0", lw=2, label="g_NMDA (engram, every step)")
+    ax_g.plot(t - t0, closed, "k--", lw=1, label=f"closed form: peak 1 nS at {t_peak:.2f} ms")
+    ax_g.plot(t - t0, g_ampa, color="C1", lw=1.5, label="g_AMPA (engram, tau 2 ms)")
+    ax_g.set_xlim(-5, 300)
+    ax_g.set_xlabel("time after arrival (ms)")
+    ax_g.set_ylabel("conductance (nS)")
+    ax_g.set_title("P-UNIT-2: dual-exponential NMDA (tau_r 2, tau_d 100 ms)", fontsize=10)
+    ax_g.legend(fontsize=8)
+    # P-UNIT-1: the dossier's Jahr-Stevens values (1 mM and 2 mM) on the curve engram uses.
+    v = np.linspace(-90.0, 40.0, 300)
+    for mg, colour in ((1.0, "C0"), (2.0, "C3")):
+        ax_b.plot(v, 1.0 / (1.0 + mg / 3.57 * np.exp(-0.062 * v)), color=colour, label=f"B(V), [Mg2+] = {mg:g} mM")
+    pts1 = {-80: 0.0244, -65: 0.0597, -40: 0.2302, -20: 0.5081, 0: 0.7812, 20: 0.9250}
+    ax_b.plot(list(pts1), list(pts1.values()), "ko", ms=4, label="dossier P-UNIT-1 (1 mM)")
+    ax_b.plot([-65, 0], [0.0308, 0.6409], "k^", ms=5, label="dossier P-UNIT-1 (2 mM)")
+    ax_b.set_xlabel("membrane potential (mV)")
+    ax_b.set_ylabel("unblocked fraction B(V)")
+    ax_b.set_title("P-UNIT-1: Jahr-Stevens Mg2+ block (the unit test checks engram's code)", fontsize=10)
+    ax_b.legend(fontsize=8)
+    save_figure(fig, args, "img_plasticity_units.png")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--engram", default=os.path.join(REPO, "build", "release", "engram"),
@@ -558,7 +615,7 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging"], help="make only one of the five figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units"], help="make only one of the six figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -584,6 +641,8 @@ def main():
             ltp_figure(args, workdir)
         if args.only in (None, "tagging"):
             tagging_figure(args, workdir)
+        if args.only in (None, "units"):
+            units_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
