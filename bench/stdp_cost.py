@@ -3,7 +3,7 @@
 (models/networks/hebbian_instability*.json: 800 E / 200 I lif_delta, 64 000 E->E synapses,
 5 Hz) static, with additive STDP on E->E, with STDP + synaptic scaling, with triplet STDP.
 
-    /usr/bin/python3 bench/stdp_cost.py [--engram PATH] [--duration MS] [--threads N] [--repeats K]
+    /usr/bin/python3 bench/stdp_cost.py [--engram PATH] [--backend cpu|cuda] [--duration MS] [--threads N] [--repeats K]
 
 Every variant runs --duration ms of biological time (default 20 000: STDP's lambda is the
 files' 1e-5, so rates stay at 5 Hz and every variant does the same spiking work) --repeats
@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--engram", default=os.path.join(REPO, "build", "release", "engram"))
     ap.add_argument("--duration", type=float, default=20000.0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--backend", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
     cases, base = variants()
@@ -50,7 +51,7 @@ def main():
         best = None
         for _ in range(a.repeats):
             out = os.path.join(work, "out")
-            subprocess.run([a.engram, "run", path, "--out", out, "--backend", "cpu", "--threads", str(a.threads), "--quiet"],
+            subprocess.run([a.engram, "run", path, "--out", out, "--backend", a.backend, "--threads", str(a.threads), "--quiet"],
                            check=True)
             m = json.load(open(os.path.join(out, "manifest.json")))
             if best is None or m["timing"]["simulate_s"] < best["timing"]["simulate_s"]:
@@ -64,11 +65,11 @@ def main():
         r["slowdown"] = r["simulate_s"] / static
         r["ns_per_ee_synapse_step"] = (r["simulate_s"] - static) / (64000 * steps) * 1e9
     commit = subprocess.run(["git", "-C", REPO, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    result = {"kind": "engram benchmark: weight-rule cost (CPU)", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+    result = {"kind": f"engram benchmark: weight-rule cost ({a.backend})", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
               "host": socket.gethostname(), "cpu_count": os.cpu_count(), "commit": commit, "threads": a.threads,
               "duration_ms": a.duration, "network": "models/networks/hebbian_instability_scaling.json (E->E rules replaced)",
               "rows": rows}
-    name = f"{datetime.date.today().isoformat()}-{socket.gethostname()}-cpu-stdp.json"
+    name = f"{datetime.date.today().isoformat()}-{socket.gethostname()}-{a.backend}-stdp.json"
     os.makedirs(os.path.join(REPO, "bench", "results"), exist_ok=True)
     json.dump(result, open(os.path.join(REPO, "bench", "results", name), "w"), indent=1)
     print(f"| E->E rules | real-time factor | vs static | ns per E->E synapse-step | E rate (Hz) | bytes/synapse (mean) |")
