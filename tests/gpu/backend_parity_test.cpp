@@ -103,7 +103,8 @@ INSTANTIATE_TEST_SUITE_P(Models, BackendParity,
                                          parity_case{"models/protocols/P-STDP-2_graupner_brunel_DP.json", 6000.0},
                                          parity_case{"tests/gpu/data/coba_plastic_1000_80.json", 500.0},
                                          parity_case{"tests/gpu/data/nmda_network.json", 500.0},
-                                         parity_case{"tests/gpu/data/tagging_network.json", 2000.0}),
+                                         parity_case{"tests/gpu/data/tagging_network.json", 2000.0},
+                                         parity_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0}),
                          [](const testing::TestParamInfo<parity_case>& i) {
                            std::string n = i.param.file;
                            n = n.substr(n.rfind('/') + 1);
