@@ -419,3 +419,35 @@ TEST(NeuronAnalytic, LifCurrAlphaPscAndPspMatchClosedForm) {
     EXPECT_LT(max_err_i, 1e-5 * w);
   }
 }
+
+// The adaptive threshold added to a model (adaptive_threshold.hpp) changes nothing while
+// theta_plus = 0 (bit for bit, spikes included), and with theta_plus > 0 each spike raises the
+// threshold by theta_plus: a constantly driven lif_cond_exp_ip neuron fires less and its theta
+// equals theta_plus times its spike count (tau_theta very long, target_rate 0).
+TEST(NeuronAnalytic, AdaptiveThresholdOnLifCondExp) {
+  lif_cond_exp::params base;
+  lif_cond_exp_ip::params ip;
+  ip.theta_plus = 0.0;
+  single_neuron<lif_cond_exp> a(base, 0.1);
+  single_neuron<lif_cond_exp_ip> b(ip, 0.1);
+  int spikes_a = 0, spikes_b = 0;
+  for (int k = 0; k < 20000; ++k) {
+    const std::vector<real> in = {static_cast<real>(k % 50 == 0 ? 3.0 : 0.0), 0};
+    spikes_a += a.step(in, 250.0f);
+    spikes_b += b.step(in, 250.0f);
+    ASSERT_EQ(a.s.v, b.s.v) << "step " << k;
+  }
+  EXPECT_GT(spikes_a, 10);
+  EXPECT_EQ(spikes_a, spikes_b);
+  EXPECT_EQ(b.s.theta, 0.0f);
+  ip.theta_plus = 1.0;
+  ip.tau_theta = 1e12;
+  single_neuron<lif_cond_exp_ip> c(ip, 0.1);
+  int spikes_c = 0;
+  for (int k = 0; k < 20000; ++k) spikes_c += c.step({static_cast<real>(k % 50 == 0 ? 3.0 : 0.0), 0}, 250.0f);
+  std::printf("lif_cond_exp_ip: %d spikes without adaptation, %d with theta_plus = 1 mV (theta %.4f mV)\n", spikes_a,
+              spikes_c, c.s.theta);
+  EXPECT_LT(spikes_c, spikes_a);
+  EXPECT_GT(spikes_c, 0);
+  EXPECT_NEAR(c.s.theta, spikes_c * 1.0, 1e-3 * spikes_c);
+}
