@@ -175,7 +175,6 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
     w.files.push_back({{"name", name}, {"dtype", "[('t','<f8'),('i','<i4')]"}, {"shape", {count}},
                        {"description", fmt::format("spikes of {}: t = time (ms, end of step), i = neuron", pop_name(r.population))}});
   }
-  if (streams) streams->remove_parts();
   for (const auto& r : rec.state_recorders) {
     const std::uint64_t samples = r.times.size();
     for (std::size_t v = 0; v < r.variables.size(); ++v)
@@ -257,6 +256,8 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
     if (!f) throw io_error(fmt::format("{}: write failed", tmp.string()));
   }
   move_into_place(tmp, w.dir / "manifest.json");
+  // Last: until the manifest exists, a killed run can still be resumed from its part files.
+  if (streams) streams->remove_parts();
 }
 
 }  // namespace engram

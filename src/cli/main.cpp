@@ -105,6 +105,17 @@ int run(const run_args& given) {
   std::uint64_t neurons = 0;
   for (const auto& p : net.populations) neurons += p.size;
   const std::string checkpoint = (fs::path(a.out) / "checkpoint.bin").string();
+  // manifest.json is written last, so it marks a finished run: a new run in the folder removes
+  // an old one first, and resuming a finished run has nothing to do.
+  const fs::path manifest = fs::path(a.out) / "manifest.json";
+  if (a.resume && fs::exists(manifest)) {
+    if (!a.quiet) fmt::print(stderr, "engram: the run in {} is complete ({}); nothing to resume\n", a.out, manifest.string());
+    return ok;
+  }
+  if (!a.resume) {
+    std::error_code ec;
+    fs::remove(manifest, ec);
+  }
   if (a.checkpoint_every > 0 && !a.resume) write_run_file(a, net, model_text);
   auto sim = engram::make_simulation(net, opt);
   if (!sim->backend_note.empty() && !a.quiet) fmt::print(stderr, "engram: {}\n", sim->backend_note);
