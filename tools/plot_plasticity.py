@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging|units]
+                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -22,6 +22,10 @@ Writes, into --outdir (default docs/ of the repository):
                               protein-synthesis blocker; early (h - h0) and late (h0 z) parts of STET
   img_plasticity_tagging.png  P-TAG (Frey & Morris 1997, M6): late phase z and w/w0 - 1 of the
                               weakly tetanised pathway S2 for T1, T2 and T4b (+30, +60, +75 min)
+  img_plasticity_assoc.png    P-ASSOC (Shouval rule on one lif_cond_nmda neuron, 100 volleys at
+                              8 Hz): W/W0 of the k stimulated synapses against k (cooperativity),
+                              of the weak pathway alone and paired (associativity), and of the
+                              unstimulated synapses (specificity); 8 runs, a few seconds
   img_plasticity_units.png    P-UNIT-2: the AMPA and the dual-exponential NMDA conductance of one
                               1 nS spike onto lif_cond_nmda, recorded every step, against the
                               closed form (NMDA peak 1 nS at 7.98 ms); and the Jahr & Stevens
@@ -553,6 +557,50 @@ def tagging_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_tagging.png")
 
 
+ASSOC_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-ASSOC_shouval.json")
+
+
+def assoc_run(args, workdir, stimulated, label):
+    """P-ASSOC with the given presynaptic neurons stimulated: W/W0 of every synapse at the end."""
+    with open(ASSOC_PROTOCOL) as f:
+        model = json.load(f)
+    pre = next(p for p in model["populations"] if p["name"] == "pre")
+    volleys = pre["spike_times"][0]
+    pre["spike_times"] = [volleys if i in stimulated else [] for i in range(pre["size"])]
+    model["recorders"] = [r for r in model["recorders"] if r["type"] == "weights"]
+    out = engram_run(args, model, workdir, label)
+    w, _, _ = rule_variable(out, "w", "syn")
+    return w[-1] / 0.25
+
+
+def assoc_figure(args, workdir):
+    ks = [1, 2, 5, 10, 15, 20, 50, 100]
+    coop, unstim = [], []
+    for k in ks:
+        r = assoc_run(args, workdir, set(range(k)), f"assoc_k{k}")
+        coop.append(float(np.mean(r[:k])))
+        unstim.append(float(np.max(np.abs(r[k:] - 1.0))) if k < len(r) else 0.0)
+        progress(f"P-ASSOC k = {k:3d}: W/W0 {coop[-1]:.3f}; unstimulated synapses within {unstim[-1]:.1e} of 1")
+    weak = assoc_run(args, workdir, set(range(100, 105)), "assoc_weak")
+    paired = assoc_run(args, workdir, set(range(105)), "assoc_paired")
+    progress(f"P-ASSOC S_weak alone {np.mean(weak[100:]):.3f}, paired {np.mean(paired[100:]):.3f} "
+             f"(S_strong {np.mean(paired[:100]):.3f})")
+    fig, (ax_k, ax_a) = plt.subplots(1, 2, figsize=(11, 4))
+    ax_k.semilogx(ks, coop, "o-", color="C0", label="stimulated synapses")
+    ax_k.axhline(1.0, color="grey", lw=0.8)
+    ax_k.set_xlabel("co-active synapses k (100 volleys at 8 Hz)")
+    ax_k.set_ylabel("W / W0 at the end")
+    ax_k.set_title("cooperativity (unstimulated synapses: W/W0 = 1 exactly)", fontsize=10)
+    ax_k.legend(fontsize=8)
+    bars = [np.mean(weak[100:]), np.mean(paired[100:]), np.mean(paired[:100])]
+    ax_a.bar(["S_weak alone", "S_weak paired\nwith S_strong", "S_strong\n(paired)"], bars, color=["C1", "C2", "C0"])
+    ax_a.axhline(1.0, color="grey", lw=0.8)
+    ax_a.set_ylabel("W / W0 at the end")
+    ax_a.set_title("associativity", fontsize=10)
+    fig.suptitle("P-ASSOC: Shouval rule on one lif_cond_nmda neuron (S_strong 100 synapses, S_weak 5)", fontsize=11)
+    save_figure(fig, args, "img_plasticity_assoc.png")
+
+
 def units_figure(args, workdir):
     """P-UNIT-2 and P-UNIT-1 through the backend: one NMDA + AMPA spike onto lif_cond_nmda."""
     dt, t_spike, tau_r, tau_d = 0.1, 10.0, 2.0, 100.0
@@ -615,7 +663,8 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units"], help="make only one of the six figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc"],
+                    help="make only one of the seven figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -643,6 +692,8 @@ def main():
             tagging_figure(args, workdir)
         if args.only in (None, "units"):
             units_figure(args, workdir)
+        if args.only in (None, "assoc"):
+            assoc_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
