@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc]
+                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -26,6 +26,10 @@ Writes, into --outdir (default docs/ of the repository):
                               8 Hz): W/W0 of the k stimulated synapses against k (cooperativity),
                               of the weak pathway alone and paired (associativity), and of the
                               unstimulated synapses (specificity); 8 runs, a few seconds
+  img_plasticity_nmda_block.png
+                              P-CTRL-1 (Shouval rule): W/W0 pulse by pulse over 900 pulses at
+                              3 Hz (LFS) and 50 Hz, with the NMDA receptors free and blocked
+                              (nmda_block = 1, AP5): no change when blocked; 4 runs, a few seconds
   img_plasticity_units.png    P-UNIT-2: the AMPA and the dual-exponential NMDA conductance of one
                               1 nS spike onto lif_cond_nmda, recorded every step, against the
                               closed form (NMDA peak 1 nS at 7.98 ms); and the Jahr & Stevens
@@ -601,6 +605,26 @@ def assoc_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_assoc.png")
 
 
+def nmda_block_figure(args, workdir):
+    with open(LTD_PROTOCOL) as f:
+        base = json.load(f)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for f_hz, colour in ((3, "C1"), (50, "C0")):
+        for block, style in ((0.0, "-"), (1.0, "--")):
+            m = copy.deepcopy(base)
+            next(p for p in m["projections"] if p["name"] == "synapse")["plasticity"].setdefault("params", {})["nmda_block"] = block
+            end, trace = ltd_run(args, m, workdir, f_hz, True)
+            progress(f"P-CTRL-1 {f_hz} Hz, nmda_block {block:g}: W/W0 {end:.4f}")
+            ax.plot(np.arange(len(trace)), trace, style, color=colour,
+                    label=f"{f_hz} Hz, {'NMDA receptors blocked (AP5)' if block else 'control'}: W/W0 {end:.3f}")
+    ax.set_yscale("log")
+    ax.set_xlabel("pulse")
+    ax.set_ylabel("W / W0")
+    ax.set_title("P-CTRL-1: blocking NMDA receptors abolishes LTD and LTP (Shouval rule)", fontsize=10)
+    ax.legend(fontsize=8, loc="center right")
+    save_figure(fig, args, "img_plasticity_nmda_block.png")
+
+
 def units_figure(args, workdir):
     """P-UNIT-2 and P-UNIT-1 through the backend: one NMDA + AMPA spike onto lif_cond_nmda."""
     dt, t_spike, tau_r, tau_d = 0.1, 10.0, 2.0, 100.0
@@ -663,8 +687,8 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc"],
-                    help="make only one of the seven figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda"],
+                    help="make only one of the eight figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -694,6 +718,8 @@ def main():
             units_figure(args, workdir)
         if args.only in (None, "assoc"):
             assoc_figure(args, workdir)
+        if args.only in (None, "nmda"):
+            nmda_block_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
