@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda]
+                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda|lfs]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -30,6 +30,9 @@ Writes, into --outdir (default docs/ of the repository):
                               P-CTRL-1 (Shouval rule): W/W0 pulse by pulse over 900 pulses at
                               3 Hz (LFS) and 50 Hz, with the NMDA receptors free and blocked
                               (nmda_block = 1, AP5): no change when blocked; 4 runs, a few seconds
+  img_plasticity_lfs.png      P-LTD-2 (tagging_capture rule, M6): w/w0 - 1 and the late phase z over
+                              8 h after weak LFS (900 Poisson pulses at 1 Hz: early LTD only) and
+                              strong LFS (900 bursts of 3 at 20 Hz: late LTD); 2 runs
   img_plasticity_units.png    P-UNIT-2: the AMPA and the dual-exponential NMDA conductance of one
                               1 nS spike onto lif_cond_nmda, recorded every step, against the
                               closed form (NMDA peak 1 nS at 7.98 ms); and the Jahr & Stevens
@@ -605,6 +608,37 @@ def assoc_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_assoc.png")
 
 
+def lfs_figure(args, workdir):
+    """P-LTD-2: weak and strong low-frequency stimulation of S1 (S2 silent), as the test."""
+    rng = np.random.default_rng(1)
+    wlfs, t = [], 0.0
+    while len(wlfs) < 900:  # Poisson 1 Hz on the 1 ms grid (the test uses its own generator)
+        t += max(1.0, round(-1000.0 * np.log(rng.random())))
+        wlfs.append(t)
+    slfs = [1150.0 * k + 50.0 * b for k in range(900) for b in range(3)]
+    base = m6_base()
+    fig, (ax_w, ax_z) = plt.subplots(1, 2, figsize=(11, 4))
+    for label, spikes, colour in (("weak LFS (900 Poisson pulses, 1 Hz)", wlfs, "C1"),
+                                  ("strong LFS (900 bursts of 3 at 20 Hz)", slfs, "C3")):
+        r = m6_run(args, base, workdir, "lfs_" + label.split()[0], spikes, [])
+        hours = r.t / HOUR
+        progress(f"P-LTD-2 {label}: w/w0 - 1 = {r.change(0, HOUR):+.4f} at 1 h, {r.change(0, 8 * HOUR):+.4f} at 8 h; "
+                 f"z = {r.z[-1, 0]:+.4f}")
+        ax_w.plot(hours, r.change(0), color=colour, label=label)
+        ax_z.plot(hours, r.z[:, 0], color=colour, label=label)
+    for ax in (ax_w, ax_z):
+        ax.axhline(0.0, color="grey", lw=0.8)
+        ax.set_xlabel("time after the start of LFS (h)")
+        ax.set_xlim(-T_STIM / HOUR, 8)
+        ax.legend(fontsize=8)
+    ax_w.set_ylabel("w / w0 - 1")
+    ax_w.set_title("total change (early + late)", fontsize=10)
+    ax_z.set_ylabel("late phase z")
+    ax_z.set_title("late phase: only strong LFS consolidates", fontsize=10)
+    fig.suptitle("P-LTD-2: weak vs strong low-frequency stimulation (tagging_capture, M6)", fontsize=11)
+    save_figure(fig, args, "img_plasticity_lfs.png")
+
+
 def nmda_block_figure(args, workdir):
     with open(LTD_PROTOCOL) as f:
         base = json.load(f)
@@ -687,8 +721,8 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda"],
-                    help="make only one of the eight figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda", "lfs"],
+                    help="make only one of the nine figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -720,6 +754,8 @@ def main():
             assoc_figure(args, workdir)
         if args.only in (None, "nmda"):
             nmda_block_figure(args, workdir)
+        if args.only in (None, "lfs"):
+            lfs_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
