@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda|lfs]
+                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda|lfs|meta]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -33,6 +33,10 @@ Writes, into --outdir (default docs/ of the repository):
   img_plasticity_lfs.png      P-LTD-2 (tagging_capture rule, M6): w/w0 - 1 and the late phase z over
                               8 h after weak LFS (900 Poisson pulses at 1 Hz: early LTD only) and
                               strong LFS (900 bursts of 3 at 20 Hz: late LTD); 2 runs
+  img_plasticity_meta.png     P-META-1 (graupner_brunel, cortical-slices set, noise off, all
+                              synapses DOWN): mean rho after 100 presynaptic pulses against their
+                              frequency for kappa_NMDA = 1, 1.5, 2, with the dossier's analytic
+                              onsets f* (calcium first reaching theta_d and theta_p); ~60 runs
   img_plasticity_units.png    P-UNIT-2: the AMPA and the dual-exponential NMDA conductance of one
                               1 nS spike onto lif_cond_nmda, recorded every step, against the
                               closed form (NMDA peak 1 nS at 7.98 ms); and the Jahr & Stevens
@@ -639,6 +643,47 @@ def lfs_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_lfs.png")
 
 
+def meta_figure(args, workdir):
+    """P-META-1 through the backend: the NMDA/AMPA ratio lowers the frequency of LTP onset."""
+    with open(PROTOCOL) as f:
+        base = json.load(f)
+    tau_ca, c_pre = 22.6936, 0.5617539  # cortical slices (M4.2)
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for kappa, colour in ((1.0, "C0"), (1.5, "C1"), (2.0, "C2")):
+        freqs, rhos = [], []
+        for f_hz in np.arange(10.0, 101.0, 5.0):
+            period = round(1000.0 / f_hz, 1)
+            m = copy.deepcopy(base)
+            next(p for p in m["populations"] if p["name"] == "pre")["spike_times"] = [
+                [round(1000.0 + k * period, 6) for k in range(100)]]
+            next(p for p in m["populations"] if p["name"] == "driver")["spike_times"] = [[]]
+            m["run"]["duration"] = round(1000.0 + 100 * period + 100.0, 6)
+            pr = next(p for p in m["projections"] if p["name"] == "plastic")
+            pr["connector"]["n"] = 10
+            pr["weight"] = 0.5
+            pr["plasticity"] = {"rule": "graupner_brunel", "set": "cortical slices",
+                                "params": {"kappa_NMDA": kappa, "beta": 1.0, "sigma": 0.0}}
+            m["recorders"] = [{"type": "weights", "projection": "plastic", "variable": "rho",
+                               "times": [0.0, m["run"]["duration"]]}]
+            out = engram_run(args, m, workdir, f"meta_k{kappa:g}_f{f_hz:g}".replace(".", "p"))
+            rho, _, _ = rule_variable(out, "rho", "plastic")
+            freqs.append(1000.0 / period)
+            rhos.append(float(rho[-1].mean()))
+        ax.plot(freqs, rhos, "o-", color=colour, ms=4, label=f"kappa_NMDA = {kappa:g}")
+        for theta, style in ((1.0, ":"), (1.3, "--")):
+            c = c_pre * kappa
+            if c < theta:
+                f_star = -1000.0 / (tau_ca * np.log(1.0 - c / theta))
+                ax.axvline(f_star, color=colour, ls=style, lw=1)
+                progress(f"P-META-1 kappa {kappa:g}: analytic onset for theta {theta:g}: {f_star:.1f} Hz")
+    ax.set_xlabel("presynaptic frequency (Hz), 100 pulses, no postsynaptic spikes")
+    ax.set_ylabel("mean rho at the end (all start DOWN)")
+    ax.set_title("P-META-1: the NMDA/AMPA ratio lowers the LTP onset (dotted: calcium reaches theta_d, "
+                 "dashed: theta_p)", fontsize=9)
+    ax.legend(fontsize=8)
+    save_figure(fig, args, "img_plasticity_meta.png")
+
+
 def nmda_block_figure(args, workdir):
     with open(LTD_PROTOCOL) as f:
         base = json.load(f)
@@ -721,8 +766,8 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
-    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda", "lfs"],
-                    help="make only one of the nine figures")
+    ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda", "lfs", "meta"],
+                    help="make only one of the ten figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -756,6 +801,8 @@ def main():
             nmda_block_figure(args, workdir)
         if args.only in (None, "lfs"):
             lfs_figure(args, workdir)
+        if args.only in (None, "meta"):
+            meta_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")
