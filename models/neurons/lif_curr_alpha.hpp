@@ -46,12 +46,10 @@ struct lif_curr_alpha {
     real P32;   // I -> V, mV per pA
     real jump;  // e / tau_s: J per unit weight
   };
-  struct derived {
-    real E_L, V_th, V_reset, I_e;
-    real P33;  // exp(-h/tau_m)
-    real P30;  // (tau_m/C)(1 - P33): mV per pA of constant current
+  // lif_curr_exp's membrane propagators (E_L, V_th, V_reset, I_e, P22 = exp(-h/tau_m),
+  // P20, ref_steps; its exponential-current terms are unused) plus the alpha ports.
+  struct derived : lif_curr_exp::derived {
     synapse exc, inh;
-    real ref_steps;
   };
 
   // J(0) = 1 pA/ms, I(0) = 0: V after h is (1/C) int_0^h e^{-(h-s)/tau_m} s e^{-s/tau_s} ds
@@ -72,16 +70,9 @@ struct lif_curr_alpha {
 
   static derived derive(const params& p, double dt) {
     derived d{};
-    d.E_L = static_cast<real>(p.E_L);
-    d.V_th = static_cast<real>(p.V_th);
-    d.V_reset = static_cast<real>(p.V_reset);
-    d.I_e = static_cast<real>(p.I_e);
-    d.P33 = static_cast<real>(std::exp(-dt / p.tau_m));
-    // From the rounded P33 so the float steady state is exactly E_L + R I (see lif_delta.hpp).
-    d.P30 = static_cast<real>((p.tau_m / p.C_m) * (1.0 - static_cast<double>(d.P33)));
+    static_cast<lif_curr_exp::derived&>(d) = lif_curr_exp::derive(p, dt);
     d.exc = make_synapse(p.tau_syn_exc, p, dt);
     d.inh = make_synapse(p.tau_syn_inh, p, dt);
-    d.ref_steps = static_cast<real>(to_steps(p.t_ref, dt));
     return d;
   }
 
@@ -102,7 +93,7 @@ struct lif_curr_alpha {
       s.v = d.V_reset;
     } else {
       // Small terms first, E_L last: one rounding at the scale of |V| (see lif_delta.hpp).
-      s.v = d.E_L + ((s.v - d.E_L) * d.P33 + (d.I_e + i_stim) * d.P30 + (s.di_exc * d.exc.P31 + s.i_exc * d.exc.P32) +
+      s.v = d.E_L + ((s.v - d.E_L) * d.P22 + (d.I_e + i_stim) * d.P20 + (s.di_exc * d.exc.P31 + s.i_exc * d.exc.P32) +
                      (s.di_inh * d.inh.P31 + s.i_inh * d.inh.P32));
       if (s.v >= d.V_th) {
         s.v = d.V_reset;

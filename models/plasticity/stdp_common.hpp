@@ -111,6 +111,15 @@ struct pair_rule : spike_timing_rule {
   struct post_state {
     real y;  // postsynaptic trace
   };
+  // The checks every pair rule needs (its own add to them).
+  template <class P>
+  static void check_pair(const P& p, double dt, param_check& c) {
+    c.require(p.tau_plus > 0, "tau_plus", "must be > 0 ms");
+    c.require(p.tau_minus > 0, "tau_minus", "must be > 0 ms");
+    c.require(p.lambda >= 0, "lambda", "must be >= 0");
+    c.require(p.alpha >= 0, "alpha", "must be >= 0");
+    check_pairing(p, dt, c);
+  }
   template <class D>
   ENGRAM_HOST_DEVICE static std::uint32_t delay_steps(const D& d) { return d.tr.delays.pre_steps; }
   template <class D>

@@ -37,12 +37,8 @@ struct stdp_power_law : pair_rule {
   static constexpr auto param_table = join_tables(own_fields, pairing_fields<params>);
 
   static void check(const params& p, double dt, param_check& c) {
-    c.require(p.tau_plus > 0, "tau_plus", "must be > 0 ms");
-    c.require(p.tau_minus > 0, "tau_minus", "must be > 0 ms");
-    c.require(p.lambda >= 0, "lambda", "must be >= 0");
-    c.require(p.alpha >= 0, "alpha", "must be >= 0");
+    check_pair(p, dt, c);
     c.require(p.mu >= 0 && p.mu <= 1, "mu", "must lie in [0, 1]");
-    check_pairing(p, dt, c);
   }
 
   struct derived {
