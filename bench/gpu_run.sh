@@ -2,9 +2,9 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests sanitize bench plastic"), to spend device time well.
+# SECTIONS picks what runs (default "tests sanitize bench plastic weights"), to spend device time well.
 set -u
-sections=" ${SECTIONS:-tests sanitize bench plastic} "
+sections=" ${SECTIONS:-tests sanitize bench plastic weights} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -20,7 +20,7 @@ $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED
 fi
 if has sanitize; then
   echo "== compute-sanitizer"
-  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*'}
+  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*'}
   compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
   compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
 fi
@@ -67,6 +67,14 @@ for spec in ${PLASTIC_SIZES:-10000:1250}; do
     run coba_${tag}_${n}_$k cuda $m/coba_${tag}_${n}_$k.json 1000
     run coba_${tag}_${n}_$k cpu $m/coba_${tag}_${n}_$k.json 50 16
   done
+done
+fi
+if has weights; then
+echo "== weight rules: the Hebbian network static vs STDP (bench/stdp_cost.py), Morrison et al. 2007 at scale 1"
+python3 bench/stdp_cost.py --backend cuda --repeats 2 && cp bench/results/*-cuda-stdp.json "$out/"
+for v in static plastic; do
+  python3 tools/make_morrison2007.py --scale ${MORRISON_SCALE:-1} $([ $v = static ] && echo --static) --duration 1000 --out $m/morrison_$v.json
+  run morrison2007_$v cuda $m/morrison_$v.json 1000
 done
 fi
 echo "== done"

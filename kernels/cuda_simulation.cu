@@ -86,6 +86,13 @@ struct device_population {
   std::uint64_t hist_len = 0;
 };
 
+struct device_rule {
+  plasticity_setup setup;  // setup.state is emptied once uploaded (the device copy is live)
+  dev_array<real> state, pre, post;
+  dev_array<unsigned> post_bound;          // state rules
+  dev_array<unsigned long long> post_sum;  // state rules
+};
+
 struct device_projection {
   dev_array<std::uint64_t> row_ptr;
   dev_array<std::uint32_t> target;
@@ -93,10 +100,11 @@ struct device_projection {
   dev_array<std::uint16_t> delay;
   int source = -1, target_pop = -1, port = 0;
   std::uint32_t group = 32;
-  plasticity_setup rule;  // rule.state holds the initial state only (the device copy is live)
-  dev_array<real> rule_state, rule_pre, rule_post;
-  dev_array<unsigned> post_bound;
-  dev_array<unsigned long long> post_sum;
+  std::vector<device_rule> rules;  // the "plasticity" list, in order
+  int state_rule = -1;             // position in rules of the one with synapse state, or -1
+  dev_array<std::uint64_t> col_ptr, col_synapse;  // column index, when a rule pairs spikes
+  dev_array<std::uint32_t> col_source;
+  std::uint32_t col_group = 32;
 };
 
 struct device_probe {
@@ -202,7 +210,11 @@ class cuda_simulation final : public simulation {
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
     std::vector<int> rule_values;
-    for (const auto& pj : projs_) rule_values.push_back(pj.rule.n_state);
+    for (const auto& pj : projs_) {
+      int values = pj.col_source.size() ? static_cast<int>(column_index::bytes_per_synapse / 4) : 0;
+      for (const auto& r : pj.rules) values += r.setup.n_state;
+      rule_values.push_back(values);
+    }
     return mean_bytes_per_synapse(tables_, rule_values);
   }
 
@@ -237,7 +249,8 @@ class cuda_simulation final : public simulation {
     const auto k = static_cast<std::uint64_t>(synapse_state_index(net_, projection, variable));
     const std::uint64_t n = tables_[static_cast<std::size_t>(projection)].size();
     std::vector<float> v(n);
-    if (n) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), d.rule_state.get() + k * n, n * sizeof(float), cudaMemcpyDeviceToHost));
+    const real* state = d.rules.at(static_cast<std::size_t>(d.state_rule)).state.get();  // validated: the state rule has it
+    if (n) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), state + k * n, n * sizeof(float), cudaMemcpyDeviceToHost));
     return v;
   }
 
@@ -310,7 +323,8 @@ class cuda_simulation final : public simulation {
     projs_.push_back(std::move(d));
   }
 
-  // Rule state of plastic projections and the spike history their rules read.
+  // Rule state of plastic projections, the column index of those whose rules act at
+  // postsynaptic spikes, and the spike history their rules read.
   void init_plasticity() {
     std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < projs_.size(); ++j) setups.push_back(setup_plasticity(net_, j, tables_[j].size()));
@@ -322,28 +336,45 @@ class cuda_simulation final : public simulation {
     for (std::size_t j = 0; j < projs_.size(); ++j) {
       auto& d = projs_[j];
       if (setups[j].empty()) continue;
-      if (setups[j].size() > 1 || setups[j][0].changes_weight)  // make_simulation refuses these first
-        throw backend_unavailable("weight rules and lists of rules run on the CPU backend only so far");
-      d.rule = std::move(setups[j][0]);
       ++n_plastic_;
-      if (d.rule.derived.size() > static_cast<std::size_t>(max_rule_derived_bytes))
-        throw internal_error("a plasticity rule's derived parameters exceed max_rule_derived_bytes");
-      d.rule_state.upload(d.rule.state);
-      d.rule.state = {};  // the device copy is the live one; keep no host copy of 4-12 bytes per synapse
-      d.rule_pre.resize(static_cast<std::uint64_t>(d.rule.n_pre) * pops_[static_cast<std::size_t>(d.source)].n);
-      d.rule_post.resize(static_cast<std::uint64_t>(d.rule.n_post) * pops_[static_cast<std::size_t>(d.target_pop)].n);
-      d.post_bound.resize(2);
-      d.post_sum.resize(pops_[static_cast<std::size_t>(d.target_pop)].n);
+      d.state_rule = state_rule(setups[j]);
+      const std::uint64_t n_src = pops_[static_cast<std::size_t>(d.source)].n;
+      const std::uint64_t n_tgt = pops_[static_cast<std::size_t>(d.target_pop)].n;
+      bool columns = false;
+      for (auto& setup : setups[j]) {
+        if (setup.derived.size() > static_cast<std::size_t>(max_rule_derived_bytes))
+          throw internal_error("a plasticity rule's derived parameters exceed max_rule_derived_bytes");
+        device_rule& r = d.rules.emplace_back();
+        r.setup = std::move(setup);
+        r.state.upload(r.setup.state);
+        r.setup.state = {};  // keep no host copy of the live state
+        r.pre.resize(static_cast<std::uint64_t>(r.setup.n_pre) * n_src);
+        r.post.resize(static_cast<std::uint64_t>(r.setup.n_post) * n_tgt);
+        if (!r.setup.changes_weight) {
+          r.post_bound.resize(2);
+          r.post_sum.resize(n_tgt);
+        }
+        columns = columns || r.setup.pairs_spikes;
+        n_pairing_ += r.setup.pairs_spikes ? 1 : 0;
+      }
+      if (columns) {
+        const column_index c = build_columns(tables_[j], n_tgt);
+        d.col_ptr.upload(c.col_ptr);
+        d.col_synapse.upload(c.synapse);
+        d.col_source.upload(c.source);
+        d.col_group = group_size(tables_[j].size(), n_tgt);
+      }
     }
   }
 
   // The weights a projection's spikes deliver now, from its stored weights.
   std::vector<float> efficacies_now(std::size_t j, const std::vector<float>& weights) {
     const auto& d = projs_[j];
-    if (d.rule.rule < 0) return weights;
+    if (d.state_rule < 0) return weights;
+    const device_rule& r = d.rules[static_cast<std::size_t>(d.state_rule)];
     std::vector<real> state;
-    d.rule_state.download(state, d.rule_state.size());
-    return efficacies(d.rule, weights, state);
+    r.state.download(state, r.state.size());
+    return efficacies(r.setup, weights, state);
   }
 
   // Device descriptors of the stimulus plans, grouped by target population in the order every
@@ -418,6 +449,7 @@ class cuda_simulation final : public simulation {
       max_n = std::max(max_n, ps.n);
     }
     std::vector<proj_desc> jd;
+    std::vector<rule_desc> rd_rules;
     std::uint64_t max_threads = max_n;
     for (auto& pj : projs_) {
       auto& tgt = pops_[static_cast<std::size_t>(pj.target_pop)];
@@ -430,19 +462,37 @@ class cuda_simulation final : public simulation {
       d.delay = pj.delay.get();
       d.ring = tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n;
       d.n_target = tgt.n;
-      d.rule = pj.rule.rule;
       d.target_pop = pj.target_pop;
       d.n_source = pops_[static_cast<std::size_t>(pj.source)].n;
       d.n_syn = pj.target.size();
-      d.rule_state = pj.rule_state.get();
-      d.rule_pre = pj.rule_pre.get();
-      d.rule_post = pj.rule_post.get();
-      d.post_bound = pj.post_bound.get();
-      d.post_sum = pj.post_sum.get();
-      std::memcpy(d.rule_derived, pj.rule.derived.data(), pj.rule.derived.size());
+      d.first_rule = static_cast<int>(rd_rules.size());
+      d.n_rules = static_cast<int>(pj.rules.size());
+      d.state_rule = pj.state_rule < 0 ? -1 : d.first_rule + pj.state_rule;
+      d.col_ptr = pj.col_ptr.get();
+      d.col_synapse = pj.col_synapse.get();
+      d.col_source = pj.col_source.get();
+      d.col_group = pj.col_group;
+      for (std::size_t k = 0; k < pj.rules.size(); ++k) {
+        const device_rule& r = pj.rules[k];
+        rule_desc x{};
+        x.rule = r.setup.rule;
+        // Two rules that change the same weights at the same kind of spike run one after the
+        // other, with a grid barrier between.
+        for (std::size_t later = k + 1; later < pj.rules.size(); ++later)
+          x.sync_after = x.sync_after || (r.setup.pairs_spikes && pj.rules[later].setup.pairs_spikes);
+        x.state = r.state.get();
+        x.pre = r.pre.get();
+        x.post = r.post.get();
+        x.post_bound = r.post_bound.get();
+        x.post_sum = r.post_sum.get();
+        std::memcpy(x.derived, r.setup.derived.data(), r.setup.derived.size());
+        rd_rules.push_back(x);
+      }
       jd.push_back(d);
-      if (pj.rule.rule >= 0)  // one group per row in the plasticity phase
+      if (!pj.rules.empty())  // one group per row in the plasticity phase
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
+      if (pj.col_source.size())  // one group per column at postsynaptic spikes
+        max_threads = std::max<std::uint64_t>(max_threads, d.n_target * pj.col_group);
       // Room for a tenth of the source population spiking in one step, one group each.
       max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }
@@ -459,8 +509,9 @@ class cuda_simulation final : public simulation {
     }
     pop_descs_.upload(pd);
     proj_descs_.upload(jd);
+    rule_descs_.upload(rd_rules);
     probe_descs_.upload(rd);
-    shared_bytes_ = step_shared_bytes(static_cast<int>(pd.size()), static_cast<int>(jd.size()));
+    shared_bytes_ = step_shared_bytes(static_cast<int>(pd.size()), static_cast<int>(jd.size()), static_cast<int>(rd_rules.size()));
     if (shared_bytes_ > 48 * 1024)
       ENGRAM_CUDA_CHECK(cudaFuncSetAttribute(run_steps, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
     int per_sm = 0;
@@ -476,6 +527,8 @@ class cuda_simulation final : public simulation {
     a.n_pops = static_cast<int>(pop_descs_.size());
     a.projs = proj_descs_.get();
     a.n_projs = static_cast<int>(proj_descs_.size());
+    a.rules = rule_descs_.get();
+    a.n_rules = static_cast<int>(rule_descs_.size());
     a.probes = probe_descs_.get();
     a.n_probes = static_cast<int>(probe_descs_.size());
     a.ring_len = ring_len_;
@@ -484,6 +537,7 @@ class cuda_simulation final : public simulation {
     a.n_steps = steps;
     a.flush_base = step_ - local_steps_;
     a.n_plastic = n_plastic_;
+    a.n_pairing = n_pairing_;
     a.error = error_.get();
     void* args[] = {&a};
     ENGRAM_CUDA_CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(run_steps), dim3(grid_), dim3(block_size), args, shared_bytes_, stream_));
@@ -572,6 +626,7 @@ class cuda_simulation final : public simulation {
   dev_array<std::uint32_t> error_;
   dev_array<pop_desc> pop_descs_;
   dev_array<proj_desc> proj_descs_;
+  dev_array<rule_desc> rule_descs_;
   dev_array<probe_desc> probe_descs_;
   std::vector<device_population> pops_;
   std::vector<device_projection> projs_;
@@ -579,7 +634,7 @@ class cuda_simulation final : public simulation {
   std::vector<device_probe> probes_;
   std::vector<std::shared_ptr<void>> kept_;
   std::uint64_t ring_len_ = 2;
-  int n_plastic_ = 0;
+  int n_plastic_ = 0, n_pairing_ = 0;
   std::uint64_t step_ = 0, local_steps_ = 0, flush_every_ = 2000;
   recording rec_;
 };

@@ -15,6 +15,7 @@
 #include "models/plasticity/registry.hpp"
 #include "models/poisson.hpp"
 #include "models/registry.hpp"
+#include "weight_rule_view.hpp"
 
 namespace engram::cuda_detail {
 
@@ -66,26 +67,40 @@ struct pop_desc {
 
 constexpr int max_rule_derived_bytes = 160;
 
-struct proj_desc {
+// One plasticity rule of a projection: its per-synapse state (state rules), its traces per
+// source and target neuron, and for state rules the largest postsynaptic bound per step parity
+// (float bits; bounds are >= 0) and the per-neuron sums of their slow processes.
+struct rule_desc {
+  int rule = -1;            // index in plasticity_rules
+  int sync_after = 0;       // another rule of the projection changes the same weights at the same spikes
+  real* state = nullptr;
+  real* pre = nullptr;
+  real* post = nullptr;
+  unsigned* post_bound = nullptr;          // [2]
+  unsigned long long* post_sum = nullptr;  // per target neuron, fixed point
+  alignas(16) unsigned char derived[max_rule_derived_bytes];
+};
+
+struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared memory
   int source = 0;
   std::uint32_t group = 32;  // threads per spike (power of two, 32..256)
   const std::uint64_t* row_ptr = nullptr;
   const std::uint32_t* target = nullptr;
-  const float* weight = nullptr;
+  float* weight = nullptr;  // weight rules change it
   const std::uint16_t* delay = nullptr;
   std::int64_t* ring = nullptr;  // target population's ring at this projection's port
   std::uint64_t n_target = 0;
-  // Plasticity (rule < 0: static): per-synapse state, traces per source and target neuron,
-  // and the largest postsynaptic bound per step parity (float bits; bounds are >= 0).
-  int rule = -1;
   int target_pop = 0;
   std::uint64_t n_source = 0, n_syn = 0;
-  real* rule_state = nullptr;
-  real* rule_pre = nullptr;
-  real* rule_post = nullptr;
-  unsigned* post_bound = nullptr;  // [2]
-  unsigned long long* post_sum = nullptr;  // slow processes: per target neuron, fixed point
-  alignas(16) unsigned char rule_derived[max_rule_derived_bytes];
+  // Plasticity: rules first_rule .. first_rule + n_rules of step_args::rules, in list order;
+  // state_rule (an index there, or -1) is the one whose efficacy scales the weight.
+  int first_rule = 0, n_rules = 0, state_rule = -1;
+  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes, and its threads
+  // per target neuron.
+  const std::uint64_t* col_ptr = nullptr;
+  const std::uint64_t* col_synapse = nullptr;
+  const std::uint32_t* col_source = nullptr;
+  std::uint32_t col_group = 32;
 };
 
 struct probe_desc {
@@ -101,13 +116,16 @@ struct step_args {
   int n_pops;
   const proj_desc* projs;
   int n_projs;
+  const rule_desc* rules;
+  int n_rules;
   const probe_desc* probes;
   int n_probes;
   std::uint64_t ring_len;
   std::uint64_t seed;
   std::uint64_t first_step, n_steps;
   std::uint64_t flush_base;  // step at the last flush of recording buffers
-  int n_plastic;             // plastic projections (0: the plasticity phase is skipped)
+  int n_plastic;             // plastic projections (0: the plasticity phases are skipped)
+  int n_pairing;             // rules that act at postsynaptic spikes (0: phase 5 is skipped)
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
 };
 
@@ -246,15 +264,19 @@ struct device_engine {
       const std::uint32_t* list = src.list[parity];
       const std::uint64_t g = pj.group;
       const std::uint64_t lane = tid % g;
-      if (pj.rule < 0)
+      if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
         walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) { return pj.weight[s]; });
-      else
-        with_rule(pj.rule, [&]<class R>() {
-          const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
+        continue;
+      }
+      const rule_desc& r = a.rules[pj.state_rule];
+      with_rule(r.rule, [&]<class R>() {
+        if constexpr (!plasticity::changes_weight<R>) {
+          const auto& d = derived_of<R>(r);
           walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) {
-            return R::efficacy(pj.weight[s], load_state<typename R::state>(pj.rule_state, pj.n_syn, s), d);
+            return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
           });
-        });
+        }
+      });
     }
     grid.sync();
   }
@@ -273,26 +295,70 @@ struct device_engine {
     }
   }
 
-  // Weight rules (stdp, ...) are not run on this backend yet (make_simulation refuses them), so
-  // only rules with synapse state are instantiated here.
-  template <class R, class F>
-  __device__ static void call_state_rule(F& f) {
-    if constexpr (!plasticity::changes_weight<R>) f.template operator()<R>();
-  }
   template <class F, class... Rs>
   __device__ static void with_rule_impl(int rule, F&& f, type_list<Rs...>) {
     int k = 0;
-    ((k++ == rule ? (call_state_rule<Rs>(f), true) : false) || ...);
+    ((k++ == rule ? (f.template operator()<Rs>(), true) : false) || ...);
   }
+  // Calls f.template operator()<R>() with the rule type of index `rule` (plasticity_rules).
   template <class F>
   __device__ static void with_rule(int rule, F&& f) {
     with_rule_impl(rule, f, plasticity_rules{});
   }
+  template <class R>
+  __device__ static const typename R::derived& derived_of(const rule_desc& r) {
+    return *reinterpret_cast<const typename R::derived*>(r.derived);
+  }
+  template <class R>
+  __device__ weight_rule_view<R> weight_view(const proj_desc& pj, const rule_desc& r) const {
+    return {derived_of<R>(r), r.pre, pj.n_source, r.post, pj.n_target};
+  }
+  // A population's spike flags of `ago` steps before step t (nullptr before the run began).
+  __device__ static const std::uint8_t* flags_ago(const pop_desc& p, std::uint64_t t, std::uint64_t ago) {
+    return t >= ago ? p.hist + ((t - ago) % p.hist_len) * p.n : nullptr;
+  }
 
-  __device__ void post_spike_plasticity(std::uint64_t) {}
-  // Plasticity rules (same order and math as the CPU backend's rule_step): traces of the
-  // source and target neurons, then every synapse of every row that can change, a group of
-  // threads per row. The spike flags were written by update_neurons.
+  // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a group of
+  // threads per firing target neuron walking its column. Every synapse of a column has its own
+  // writer; two rules of one projection that both pair spikes are separated by a barrier.
+  __device__ void post_spike_plasticity(std::uint64_t t) {
+    if (a.n_pairing == 0) return;
+    const std::uint64_t tid = grid.thread_rank();
+    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
+        const rule_desc& r = a.rules[k];
+        with_rule(r.rule, [&]<class R>() {
+          if constexpr (plasticity::pairs_spikes<R>) {
+            const auto v = weight_view<R>(pj, r);
+            const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
+            if (!fired) return;
+            const std::uint64_t g = pj.col_group, lane = tid % g;
+            for (std::uint64_t i = tid / g; i < pj.n_target; i += threads / g) {
+              if (!fired[i]) continue;
+              const auto y = v.seen_post(i);
+              const std::uint64_t end = pj.col_ptr[i + 1];
+              for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
+                const std::uint64_t s = pj.col_synapse[c];
+                pj.weight[s] = v.after_post_spike(pj.weight[s], pj.col_source[c], y);
+              }
+            }
+          }
+        });
+        if (r.sync_after) grid.sync();
+      }
+    }
+    grid.sync();  // phase 6 reads the traces and changes the weights
+  }
+
+  // Phase 6, in two stages with a barrier between (the CPU backend's rule_step and
+  // weight_rule_step; the rules of a list touch different state, except weight rules the same
+  // weights, which sync_after orders):
+  //   1. state rules: traces of the source and target neurons; weight rules: every synapse of
+  //      the rows whose spikes arrive now (a group of threads per row);
+  //   2. state rules: every synapse of every row that can change; weight rules: their traces.
+  // The spike flags were written by update_neurons.
   __device__ void synapse_dynamics(std::uint64_t t) {
     if (a.n_plastic == 0) return;
     const std::uint64_t tid = grid.thread_rank();
@@ -300,87 +366,141 @@ struct device_engine {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
-      if (pj.rule < 0) continue;
-      with_rule(pj.rule, [&]<class R>() {
-        const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
-        const pop_desc& src = a.pops[pj.source];
-        const pop_desc& tgt = a.pops[pj.target_pop];
-        const std::uint64_t delay = R::delay_steps(d);
-        const std::uint8_t* arrived = t >= delay ? src.hist + ((t - delay) % src.hist_len) * src.n : nullptr;
-        for (std::uint64_t i = tid; i < src.n; i += threads) {
-          auto x = load_state<typename R::pre_state>(pj.rule_pre, src.n, i);
-          R::update_pre(x, d, arrived && arrived[i]);
-          store_state(pj.rule_pre, src.n, i, x);
-        }
-        const std::uint64_t post_delay = R::post_delay_steps(d);
-        const std::uint8_t* fired = t >= post_delay ? tgt.hist + ((t - post_delay) % tgt.hist_len) * tgt.n : nullptr;
-        if (tid == 0) pj.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
-        for (std::uint64_t i = tid; i < tgt.n; i += threads) {
-          auto y = load_state<typename R::post_state>(pj.rule_post, tgt.n, i);
-          R::update_post_neuron(y, d, fired && fired[i] != 0, tgt.soa[i]);  // soa[i]: v
-          store_state(pj.rule_post, tgt.n, i, y);
-          const real b = R::post_bound(y);
-          if (b > real(0)) atomicMax(&pj.post_bound[parity], __float_as_uint(b));
-        }
-      });
+      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
+        const rule_desc& r = a.rules[k];
+        with_rule(r.rule, [&]<class R>() {
+          if constexpr (plasticity::pairs_spikes<R>)
+            pre_spike_updates<R>(pj, r, t, tid, threads);
+          else if constexpr (!plasticity::changes_weight<R>)
+            state_rule_traces<R>(pj, r, t, tid, threads, parity);
+        });
+        if (r.sync_after) grid.sync();
+      }
     }
     grid.sync();
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
-      if (pj.rule < 0) continue;
-      with_rule(pj.rule, [&]<class R>() {
-        const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
-        const real bound = __uint_as_float(pj.post_bound[parity]);
-        const std::uint64_t g = pj.group, lane = tid % g;
-        for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
-          const auto x = load_state<typename R::pre_state>(pj.rule_pre, pj.n_source, i);
-          if (R::row_quiet(x, bound, d, t)) continue;
-          const std::uint64_t end = pj.row_ptr[i + 1];
-          for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) {
-            const auto y = load_state<typename R::post_state>(pj.rule_post, pj.n_target, pj.target[s]);
-            auto z = load_state<typename R::state>(pj.rule_state, pj.n_syn, s);
-            R::synapse_step(z, d, x, y, t, plasticity::synapse_noise{a.seed, static_cast<std::uint32_t>(j), s, t});
-            store_state(pj.rule_state, pj.n_syn, s, z);
-          }
-        }
-      });
+      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
+        const rule_desc& r = a.rules[k];
+        with_rule(r.rule, [&]<class R>() {
+          if constexpr (plasticity::changes_weight<R>)
+            weight_rule_traces<R>(pj, r, t, tid, threads);
+          else
+            state_rule_synapses<R>(pj, r, j, t, tid, threads, parity);
+        });
+      }
     }
     grid.sync();
   }
-  // Slow processes of rules that have them (same order as the CPU backend's slow_step): the
-  // per-neuron sum in fixed point with integer atomics, then per neuron, then per synapse.
+  template <class R>
+  __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
+                                    std::uint64_t threads) {
+    const auto v = weight_view<R>(pj, r);
+    const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
+    if (!arrived) return;
+    const std::uint64_t g = pj.group, lane = tid % g;
+    for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
+      if (!arrived[i]) continue;
+      const auto x = v.seen_pre(i);
+      const std::uint64_t end = pj.row_ptr[i + 1];
+      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
+    }
+  }
+  template <class R>
+  __device__ void weight_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
+                                     std::uint64_t threads) {
+    const auto v = weight_view<R>(pj, r);
+    const pop_desc& tgt = a.pops[pj.target_pop];
+    const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
+    const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(v.d));
+    for (std::uint64_t i = tid; i < v.n_source; i += threads) v.step_pre(i, arrived && arrived[i]);
+    for (std::uint64_t i = tid; i < v.n_target; i += threads) v.step_post(i, fired && fired[i], tgt.soa[i]);  // soa[i]: v
+  }
+  template <class R>
+  __device__ void state_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
+                                    std::uint64_t threads, std::uint32_t parity) {
+    const auto& d = derived_of<R>(r);
+    const pop_desc& src = a.pops[pj.source];
+    const pop_desc& tgt = a.pops[pj.target_pop];
+    const std::uint8_t* arrived = flags_ago(src, t, R::delay_steps(d));
+    for (std::uint64_t i = tid; i < src.n; i += threads) {
+      auto x = load_state<typename R::pre_state>(r.pre, src.n, i);
+      R::update_pre(x, d, arrived && arrived[i]);
+      store_state(r.pre, src.n, i, x);
+    }
+    const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(d));
+    if (tid == 0) r.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
+    for (std::uint64_t i = tid; i < tgt.n; i += threads) {
+      auto y = load_state<typename R::post_state>(r.post, tgt.n, i);
+      R::update_post_neuron(y, d, fired && fired[i] != 0, tgt.soa[i]);  // soa[i]: v
+      store_state(r.post, tgt.n, i, y);
+      const real b = R::post_bound(y);
+      if (b > real(0)) atomicMax(&r.post_bound[parity], __float_as_uint(b));
+    }
+  }
+  template <class R>
+  __device__ void state_rule_synapses(const proj_desc& pj, const rule_desc& r, int j, std::uint64_t t, std::uint64_t tid,
+                                      std::uint64_t threads, std::uint32_t parity) {
+    const auto& d = derived_of<R>(r);
+    const real bound = __uint_as_float(r.post_bound[parity]);
+    const std::uint64_t g = pj.group, lane = tid % g;
+    for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
+      const auto x = load_state<typename R::pre_state>(r.pre, pj.n_source, i);
+      if (R::row_quiet(x, bound, d, t)) continue;
+      const std::uint64_t end = pj.row_ptr[i + 1];
+      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) {
+        const auto y = load_state<typename R::post_state>(r.post, pj.n_target, pj.target[s]);
+        auto z = load_state<typename R::state>(r.state, pj.n_syn, s);
+        R::synapse_step(z, d, x, y, t, plasticity::synapse_noise{a.seed, static_cast<std::uint32_t>(j), s, t});
+        store_state(r.state, pj.n_syn, s, z);
+      }
+    }
+  }
+
+  // Phase 7 (the CPU backend's slow_step and scale_step), when due: slow processes of state
+  // rules (the per-neuron sum in fixed point with integer atomics, then per neuron, then per
+  // synapse) and the rescaling of weight rules, each followed by a barrier.
   __device__ void slow_processes(std::uint64_t t) {
     if (a.n_plastic == 0) return;
     const std::uint64_t tid = grid.thread_rank();
     const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
-      if (pj.rule < 0) continue;
-      with_rule(pj.rule, [&]<class R>() {
-        if constexpr (plasticity::has_slow_processes<R>) {
-          const auto& d = *reinterpret_cast<const typename R::derived*>(pj.rule_derived);
-          const std::uint32_t every = R::slow_every(d);
-          if (every == 0 || (t + 1) % every != 0) return;
-          for (std::uint64_t i = tid; i < pj.n_target; i += threads) pj.post_sum[i] = 0;
-          grid.sync();
-          for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
-            atomicAdd(&pj.post_sum[pj.target[s]],
-                      static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(pj.rule_state, pj.n_syn, s), d))));
-          grid.sync();
-          for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
-            auto y = load_state<typename R::post_state>(pj.rule_post, pj.n_target, i);
-            R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(pj.post_sum[i])), t);
-            store_state(pj.rule_post, pj.n_target, i, y);
+      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
+        const rule_desc& r = a.rules[k];
+        with_rule(r.rule, [&]<class R>() {
+          if constexpr (plasticity::has_slow_processes<R>) {
+            const auto& d = derived_of<R>(r);
+            const std::uint32_t every = R::slow_every(d);
+            if (every == 0 || (t + 1) % every != 0) return;
+            for (std::uint64_t i = tid; i < pj.n_target; i += threads) r.post_sum[i] = 0;
+            grid.sync();
+            for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
+              atomicAdd(&r.post_sum[pj.target[s]],
+                        static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(r.state, pj.n_syn, s), d))));
+            grid.sync();
+            for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
+              auto y = load_state<typename R::post_state>(r.post, pj.n_target, i);
+              R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(r.post_sum[i])), t);
+              store_state(r.post, pj.n_target, i, y);
+            }
+            grid.sync();
+            for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
+              auto z = load_state<typename R::state>(r.state, pj.n_syn, s);
+              R::slow_synapse(z, d, load_state<typename R::post_state>(r.post, pj.n_target, pj.target[s]));
+              store_state(r.state, pj.n_syn, s, z);
+            }
+            grid.sync();
           }
-          grid.sync();
-          for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
-            auto z = load_state<typename R::state>(pj.rule_state, pj.n_syn, s);
-            R::slow_synapse(z, d, load_state<typename R::post_state>(pj.rule_post, pj.n_target, pj.target[s]));
-            store_state(pj.rule_state, pj.n_syn, s, z);
+          if constexpr (plasticity::scales_weights<R>) {
+            const auto v = weight_view<R>(pj, r);
+            const std::uint32_t every = R::slow_every(v.d);
+            if (every == 0 || (t + 1) % every != 0) return;
+            for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
+            grid.sync();  // the next step's spikes deliver these weights
           }
-          grid.sync();
-        }
-      });
+        });
+      }
     }
   }
 
@@ -399,10 +519,11 @@ struct device_engine {
   }
 };
 
-// Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population
-// and projection descriptors (read in every phase of every step).
-inline std::size_t step_shared_bytes(int n_pops, int n_projs) {
-  return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs);
+// Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population,
+// projection and rule descriptors (read in every phase of every step).
+inline std::size_t step_shared_bytes(int n_pops, int n_projs, int n_rules) {
+  return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs) +
+         sizeof(rule_desc) * static_cast<std::size_t>(n_rules);
 }
 
 __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t bytes) {
@@ -415,11 +536,14 @@ __global__ void run_steps(step_args a) {
   extern __shared__ __align__(16) unsigned char shared[];
   auto* pops = reinterpret_cast<pop_desc*>(shared);
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
+  auto* rules = reinterpret_cast<rule_desc*>(projs + a.n_projs);
   copy_to_shared(pops, a.pops, sizeof(pop_desc) * static_cast<std::size_t>(a.n_pops));
   copy_to_shared(projs, a.projs, sizeof(proj_desc) * static_cast<std::size_t>(a.n_projs));
+  copy_to_shared(rules, a.rules, sizeof(rule_desc) * static_cast<std::size_t>(a.n_rules));
   __syncthreads();
   a.pops = pops;
   a.projs = projs;
+  a.rules = rules;
   device_engine e{a, cg::this_grid()};
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }

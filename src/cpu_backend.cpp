@@ -27,6 +27,7 @@
 #include "recorder_setup.hpp"
 #include "state_blocks.hpp"
 #include "synapse_table.hpp"
+#include "weight_rule_view.hpp"
 
 namespace engram {
 
@@ -544,35 +545,28 @@ class cpu_simulation final : public simulation {
   // so the loops run in parallel with the same result for any thread count.
   template <class R>
   void post_spike_step(std::size_t j, std::size_t k, std::uint64_t t) {
-    auto& pl = plastic_[j].rules[k];
-    const auto d = derived_of<R>(pl);
-    const auto& src = source_of(j);
-    const auto& tgt = target_of(j);
-    const std::uint64_t delay = R::post_delay_steps(d);
-    const std::uint8_t* fired = flags_ago(tgt, t, delay);
+    const auto v = weight_view<R>(j, k);
+    const std::uint8_t* fired = flags_ago(target_of(j), t, R::post_delay_steps(v.d));
     if (!fired) return;
     const column_index& col = plastic_[j].columns;
     float* w = tables_[j].weight.data();
     std::vector<std::uint32_t>& firing = arrivals_;
     firing.clear();
-    spiking_neurons(fired, tgt.n, firing);
+    spiking_neurons(fired, v.n_target, firing);
     for (const std::uint32_t i : firing) {
-      const auto y = seen_post<R>(pl, d, tgt.n, i);
+      const auto y = v.seen_post(i);
       const std::uint64_t b = col.col_ptr[i], e = col.col_ptr[i + 1];
       for_each_index(e - b, e - b >= parallel_min_synapses, [&](std::uint64_t c) {
         const std::uint64_t s = col.synapse[b + c];
-        w[s] = R::on_post(w[s], d, seen_pre<R>(pl, d, src.n, col.source[b + c]), y);
+        w[s] = v.after_post_spike(w[s], col.source[b + c], y);
       });
     }
   }
   template <class R>
   void weight_rule_step(std::size_t j, std::size_t k, std::uint64_t t) {
-    auto& pl = plastic_[j].rules[k];
-    const auto d = derived_of<R>(pl);
-    const auto& src = source_of(j);
+    const auto v = weight_view<R>(j, k);
     const auto& tgt = target_of(j);
-    const std::uint64_t delay = R::delay_steps(d), post_delay = R::post_delay_steps(d);
-    const std::uint8_t* arrived = flags_ago(src, t, delay);
+    const std::uint8_t* arrived = flags_ago(source_of(j), t, R::delay_steps(v.d));
     if constexpr (plasticity::pairs_spikes<R>) {
       const synapse_table& tab = tables_[j];
       float* w = tables_[j].weight.data();
@@ -580,64 +574,41 @@ class cpu_simulation final : public simulation {
       // parallel region per projection and step would cost more than the work).
       std::vector<std::uint32_t>& rows = arrivals_;
       rows.clear();
-      if (arrived) spiking_neurons(arrived, src.n, rows);
-      const std::uint64_t work = rows.size() * (tab.size() / std::max<std::uint64_t>(1, src.n) + 1);
+      if (arrived) spiking_neurons(arrived, v.n_source, rows);
+      const std::uint64_t work = rows.size() * (tab.size() / std::max<std::uint64_t>(1, v.n_source) + 1);
       for_each_index(rows.size(), work >= parallel_min_synapses, [&](std::uint64_t r) {
         const std::uint32_t i = rows[r];
-        const auto x = seen_pre<R>(pl, d, src.n, i);
-        for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s)
-          w[s] = R::on_pre(w[s], d, x, seen_post<R>(pl, d, tgt.n, tab.target[s]));
+        const auto x = v.seen_pre(i);
+        for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) w[s] = v.after_pre_spike(w[s], x, tab.target[s]);
       });
     }
     // Every trace, every step: branch-free updates over the spike flags, so the loops vectorise
     // (they ran once per rule and projection and were most of a plastic network's step).
-    const std::uint8_t* fired = flags_ago(tgt, t, post_delay);
-    const std::uint8_t* no_spikes = no_spikes_.data();  // zeros, for steps before the first arrival
-    if (no_spikes_.size() < std::max(src.n, tgt.n)) no_spikes_.assign(std::max(src.n, tgt.n), 0), no_spikes = no_spikes_.data();
-    const std::uint8_t* a = arrived ? arrived : no_spikes;
-    const std::uint8_t* f = fired ? fired : no_spikes;
-    real* pre = pl.pre.data();
-    real* post = pl.post.data();
-    const real* v = tgt.soa.data();
+    const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(v.d));
+    if (no_spikes_.size() < std::max(v.n_source, v.n_target)) no_spikes_.assign(std::max(v.n_source, v.n_target), 0);
+    const std::uint8_t* a = arrived ? arrived : no_spikes_.data();  // zeros before the first arrival
+    const std::uint8_t* f = fired ? fired : no_spikes_.data();
+    const real* vm = tgt.soa.data();  // state variable 0 is the membrane potential of every model
 #pragma omp simd
-    for (std::uint64_t i = 0; i < src.n; ++i) {
-      auto x = load_state<typename R::pre_state>(pre, src.n, i);
-      R::update_pre(x, d, a[i] != 0);
-      store_state(pre, src.n, i, x);
-    }
+    for (std::uint64_t i = 0; i < v.n_source; ++i) v.step_pre(i, a[i] != 0);
 #pragma omp simd
-    for (std::uint64_t i = 0; i < tgt.n; ++i) {
-      auto y = load_state<typename R::post_state>(post, tgt.n, i);
-      R::update_post_neuron(y, d, f[i] != 0, v[i]);
-      store_state(post, tgt.n, i, y);
-    }
-  }
-  // A neuron's traces decayed to this step, before its own spike (stdp_common.hpp).
-  template <class R>
-  static typename R::pre_state seen_pre(const rule_state& pl, const typename R::derived& d, std::uint64_t n, std::uint64_t i) {
-    auto x = load_state<typename R::pre_state>(pl.pre.data(), n, i);
-    R::update_pre(x, d, false);
-    return x;
-  }
-  template <class R>
-  static typename R::post_state seen_post(const rule_state& pl, const typename R::derived& d, std::uint64_t n, std::uint64_t i) {
-    static_assert(!R::reads_membrane_potential, "weight rules see postsynaptic traces without the membrane potential");
-    auto y = load_state<typename R::post_state>(pl.post.data(), n, i);
-    R::update_post_neuron(y, d, false, real(0));
-    return y;
+    for (std::uint64_t i = 0; i < v.n_target; ++i) v.step_post(i, f[i] != 0, vm[i]);
   }
   // Weight rules that rescale weights (synaptic_scaling) every slow_every steps.
   template <class R>
   void scale_step(std::size_t j, std::size_t k, std::uint64_t t) {
-    const auto& pl = plastic_[j].rules[k];
-    const auto d = derived_of<R>(pl);
-    const std::uint32_t every = R::slow_every(d);
+    const auto v = weight_view<R>(j, k);
+    const std::uint32_t every = R::slow_every(v.d);
     if (every == 0 || (t + 1) % every != 0) return;
     synapse_table& tab = tables_[j];
-    const std::uint64_t n_post = target_of(j).n;
-    for_each_index(tab.size(), tab.size() >= parallel_min_synapses, [&](std::uint64_t s) {
-      tab.weight[s] = R::slow_weight(tab.weight[s], d, load_state<typename R::post_state>(pl.post.data(), n_post, tab.target[s]));
-    });
+    for_each_index(tab.size(), tab.size() >= parallel_min_synapses,
+                   [&](std::uint64_t s) { tab.weight[s] = v.rescaled(tab.weight[s], tab.target[s]); });
+  }
+  // Rule k of projection j as a weight rule (src/weight_rule_view.hpp).
+  template <class R>
+  weight_rule_view<R> weight_view(std::size_t j, std::size_t k) {
+    auto& r = plastic_[j].rules[k];
+    return {derived_of<R>(r), r.pre.data(), source_of(j).n, r.post.data(), target_of(j).n};
   }
 
   // Spikes each source neuron has emitted: its cursor relative to its own train, so that a

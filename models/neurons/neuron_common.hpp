@@ -41,17 +41,19 @@ struct param_check {
 template <class State>
 ENGRAM_HOST_DEVICE inline State load_state(const real* soa, std::size_t n, std::size_t i) {
   State s;
-  constexpr std::size_t k_n = sizeof(State) / sizeof(real);
-  for (std::size_t k = 0; k < k_n; ++k)
-    std::memcpy(reinterpret_cast<char*>(&s) + k * sizeof(real), &soa[k * n + i], sizeof(real));
+  constexpr std::size_t k_n = sizeof(State) / sizeof(real);  // 0 for an empty struct (sizeof 1)
+  if constexpr (k_n > 0)
+    for (std::size_t k = 0; k < k_n; ++k)
+      std::memcpy(reinterpret_cast<char*>(&s) + k * sizeof(real), &soa[k * n + i], sizeof(real));
   return s;
 }
 
 template <class State>
 ENGRAM_HOST_DEVICE inline void store_state(real* soa, std::size_t n, std::size_t i, const State& s) {
   constexpr std::size_t k_n = sizeof(State) / sizeof(real);
-  for (std::size_t k = 0; k < k_n; ++k)
-    std::memcpy(&soa[k * n + i], reinterpret_cast<const char*>(&s) + k * sizeof(real), sizeof(real));
+  if constexpr (k_n > 0)
+    for (std::size_t k = 0; k < k_n; ++k)
+      std::memcpy(&soa[k * n + i], reinterpret_cast<const char*>(&s) + k * sizeof(real), sizeof(real));
 }
 
 // A parameter table of a base params struct, as entries of a params struct derived from it

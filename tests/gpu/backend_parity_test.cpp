@@ -22,6 +22,7 @@ struct parity_case {
 struct run_result {
   recording rec;
   std::vector<std::vector<float>> rule_state;  // every synapse variable of every plastic projection
+  std::vector<std::vector<float>> weights;     // every projection's weights at the end
 };
 
 run_result run_on(const network& net, backend_choice b) {
@@ -43,6 +44,13 @@ run_result run_on(const network& net, backend_choice b) {
     for (const auto& spec : net.projections[j].plasticity)
       for (const auto& v : find_plasticity_rule(spec.rule)->state)
         r.rule_state.push_back(sim->synapse_variable(static_cast<int>(j), v.name));
+  for (std::size_t j = 0; j < net.projections.size(); ++j) {
+    std::vector<std::uint64_t> row_ptr;
+    std::vector<std::uint32_t> target;
+    std::vector<std::uint16_t> delay;
+    r.weights.emplace_back();
+    sim->synapses(static_cast<int>(j), row_ptr, target, r.weights.back(), delay);
+  }
   return r;
 }
 
@@ -66,6 +74,13 @@ TEST_P(BackendParity, SpikesAndProbesIdentical) {
     const auto& b = gpu_run.rule_state[j];
     ASSERT_EQ(a.size(), b.size());
     EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float))) << "plastic state differs (parity is bitwise)";
+  }
+  ASSERT_EQ(cpu_run.weights.size(), gpu_run.weights.size());
+  for (std::size_t j = 0; j < cpu_run.weights.size(); ++j) {
+    const auto& a = cpu_run.weights[j];
+    const auto& b = gpu_run.weights[j];
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float))) << "weights of projection " << j << " differ (parity is bitwise)";
   }
   std::uint64_t total = 0;
   for (auto s : cpu.spike_count) total += s;
@@ -104,7 +119,9 @@ INSTANTIATE_TEST_SUITE_P(Models, BackendParity,
                                          parity_case{"tests/gpu/data/coba_plastic_1000_80.json", 500.0},
                                          parity_case{"tests/gpu/data/nmda_network.json", 500.0},
                                          parity_case{"tests/gpu/data/tagging_network.json", 2000.0},
-                                         parity_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0}),
+                                         parity_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0},
+                                         parity_case{"tests/cli/hebbian_plastic_small.json", 2000.0},
+                                         parity_case{"tests/gpu/data/weight_rules_network.json", 1000.0}),
                          [](const testing::TestParamInfo<parity_case>& i) {
                            std::string n = i.param.file;
                            n = n.substr(n.rfind('/') + 1);
