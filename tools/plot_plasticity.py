@@ -3,7 +3,7 @@
 
 usage: tools/plot_plasticity.py [--engram PATH] [--outdir DIR] [--backend cpu|cuda|auto]
                                 [--seed N] [--threads N] [--keep]
-                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda|lfs|meta|rate]
+                                [--only stdp|camkii|ltd|ltp|tagging|units|assoc|nmda|lfs|meta|rate|clamped]
 
 Writes, into --outdir (default docs/ of the repository):
   img_plasticity_stdp_dp.png  P-STDP-2 (Graupner & Brunel 2012 Fig. 2, DP set): population
@@ -800,6 +800,103 @@ def units_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_units.png")
 
 
+def clamped_figure(args, workdir):
+    """P-UNIT-3/4/6 and P-CA-1/2: the rules' own functions on clamped inputs (no network), from
+    engram_clamped_traces, which runs the protocol code of the unit tests."""
+    out = os.path.join(workdir, "clamped")
+    progress(f"clamped: {args.clamped_traces} {out}")
+    r = subprocess.run([args.clamped_traces, out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"plot_plasticity: {args.clamped_traces} failed (exit {r.returncode}):\n{r.stderr.strip()}")
+    ld = lambda name: np.load(os.path.join(out, name + ".npy"))
+    fig, ax = plt.subplots(2, 3, figsize=(15, 8))
+    # P-UNIT-3: Omega and tau = 1/eta of the Shouval rule.
+    a = ax[0, 0]
+    ca = ld("unit3_ca")
+    a.plot(ca, ld("unit3_omega"), color="C0", label="Omega(Ca) (engram)")
+    a.plot([0.0, 0.40, 0.55, 1.0], [0.25, 0.0045027, 0.5, 1.0], "ko", ms=4, label="dossier P-UNIT-3")
+    a.set_xlabel("spine calcium (uM above rest)")
+    a.set_ylabel("Omega")
+    a2 = a.twinx()
+    a2.semilogy(ca, ld("unit3_tau_s"), color="C3", label="tau(Ca) = 1/eta (engram)")
+    a2.semilogy([0.0, 0.40, 1.10], [10001.0, 2.5623, 1.0751], "k^", ms=5, label="dossier tau")
+    a2.set_ylabel("tau (s)", color="C3")
+    h1, l1 = a.get_legend_handles_labels()
+    h2, l2 = a2.get_legend_handles_labels()
+    a.legend(h1 + h2, l1 + l2, fontsize=7, loc="center right")
+    a.set_title("P-UNIT-3: Shouval Omega and learning time constant", fontsize=10)
+    # P-UNIT-4: GB calcium of one pair, stepped at 0.1 ms, with the exact time above threshold.
+    a = ax[0, 1]
+    t4, c4, above, th = ld("unit4_t"), ld("unit4_ca"), ld("unit4_above"), ld("unit4_thresholds")
+    dossier4 = {-10: (23.406, 12.912), 0: (27.645, 17.313), 10: (23.283, 18.036), 20: (20.084, 14.837)}
+    for k, delta in enumerate((-10, 0, 10, 20)):
+        a.plot(t4, c4[k], color=f"C{k}",
+               label=f"dt = {delta:+d} ms: above {above[k, 0]:.3f} / {above[k, 1]:.3f} ms "
+                     f"(dossier {dossier4[delta][0]:.3f} / {dossier4[delta][1]:.3f})")
+    a.axhline(th[0], color="k", ls="--", lw=0.8)
+    a.axhline(th[1], color="k", ls=":", lw=0.8)
+    a.text(120, th[0] + 0.03, "theta_d", fontsize=8)
+    a.text(120, th[1] + 0.03, "theta_p", fontsize=8)
+    a.set_xlim(-20, 150)
+    a.set_xlabel("time after the presynaptic spike (ms)")
+    a.set_ylabel("calcium (dimensionless)")
+    a.set_title("P-UNIT-4: Graupner-Brunel calcium of one pair (DP set)", fontsize=10)
+    a.legend(fontsize=6.5)
+    # P-UNIT-6: spine calcium of the Shouval synapse for single spikes and pairings.
+    a = ax[0, 2]
+    t6, c6, peaks = ld("unit6_t"), ld("unit6_ca"), ld("unit6_peaks")
+    labels = ["pre only", "post only", "dt = -50 ms", "dt = -10 ms", "dt = +10 ms", "dt = +50 ms"]
+    dossier6 = [0.288, 0.000, 0.306, 0.423, 0.640, 0.551]
+    for k, lab in enumerate(labels):
+        a.plot(t6, c6[k], color=f"C{k}", label=f"{lab}: peak {peaks[k]:.3f} uM (dossier {dossier6[k]:.3f})")
+    a.axhline(0.35, color="k", ls="--", lw=0.8)
+    a.axhline(0.55, color="k", ls=":", lw=0.8)
+    a.text(-55, 0.36, "alpha1: LTD above", fontsize=8)
+    a.text(-55, 0.56, "alpha2: LTP above", fontsize=8)
+    a.set_xlim(-60, 400)
+    a.set_xlabel("time after the presynaptic spike (ms)")
+    a.set_ylabel("spine calcium (uM above rest)")
+    a.set_title("P-UNIT-6: Shouval spine calcium (dt 0.005 ms)", fontsize=10)
+    a.legend(fontsize=6.5, loc="upper right")
+    a.set_ylim(-0.02, 0.85)
+    # P-CA-1: W during clamped calcium pulses.
+    a = ax[1, 0]
+    final, q = ld("ca1_final_w"), ld("ca1_q_uMs")
+    pulses = [(1.1, 400.0, 0.4830), (0.4, 1200.0, 0.1582), (0.2, 10000.0, 0.2500)]
+    for k, (c, dur, expected) in enumerate(pulses):
+        t, w = ld(f"ca1_t_{k}"), ld(f"ca1_w_{k}")
+        a.plot(t / 1000.0, w, color=f"C{k}", label=f"{c} uM for {dur / 1000:g} s: W {final[k]:.4f} (dossier {expected}), "
+                                                     f"Q {q[k]:.2f} uM s")
+        a.plot([dur / 1000.0], [expected], "ko", ms=4)
+    a.set_xscale("log")
+    a.set_xlabel("time in the clamped pulse (s)")
+    a.set_ylabel("W")
+    a.set_title("P-CA-1: calcium amplitude x duration decides LTP vs LTD", fontsize=10)
+    a.legend(fontsize=7)
+    # P-CA-2: coincidence detection.
+    a = ax[1, 1]
+    vals = [peaks[0], peaks[4], peaks[6]]
+    bars = a.bar(["pre only", "pre -> post\n(+10 ms)", "pre only,\n[Mg2+] = 0"], vals, color=["C0", "C4", "C6"])
+    for b, v in zip(bars, vals):
+        a.text(b.get_x() + b.get_width() / 2, v * 1.05, f"{v:.3f} uM (x{v / vals[0]:.2f})", ha="center", fontsize=8)
+    a.axhline(0.35, color="k", ls="--", lw=0.8)
+    a.axhline(0.55, color="k", ls=":", lw=0.8)
+    a.set_yscale("log")
+    a.set_ylim(0.1, 10)
+    a.set_ylabel("peak spine calcium (uM)")
+    a.set_title("P-CA-2: NMDA receptors detect coincidence (dossier x2.22)", fontsize=10)
+    # P-CA-2 traces around the peak.
+    a = ax[1, 2]
+    for k, lab in ((0, "pre only"), (4, "pre -> post +10 ms"), (6, "pre only, no Mg2+")):
+        a.plot(t6, c6[k], color=f"C{k}", label=lab)
+    a.set_xlim(-20, 200)
+    a.set_xlabel("time after the presynaptic spike (ms)")
+    a.set_ylabel("spine calcium (uM above rest)")
+    a.set_title("P-CA-2: the calcium behind the bars", fontsize=10)
+    a.legend(fontsize=8)
+    save_figure(fig, args, "img_plasticity_clamped.png")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--engram", default=os.path.join(REPO, "build", "release", "engram"),
@@ -810,8 +907,10 @@ def main():
     ap.add_argument("--threads", type=int, help="CPU threads per run (default: engram's, all cores)")
     ap.add_argument("--wt-taus", type=float, default=10.0, help="P-CTRL-2 wild type: tau after the protocol (default 10)")
     ap.add_argument("--mutant-taus", type=float, default=5.0, help="P-CTRL-2 mutant: tau after the protocol (default 5)")
+    ap.add_argument("--clamped-traces", default=os.path.join(REPO, "build", "release", "tests", "engram_clamped_traces"),
+                    help="the tool behind --only clamped (default: build/release/tests/engram_clamped_traces)")
     ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda", "lfs", "meta",
-                                       "rate"], help="make only one of the eleven figures")
+                                       "rate", "clamped"], help="make only one of the twelve figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
     args = ap.parse_args()
 
@@ -849,6 +948,8 @@ def main():
             meta_figure(args, workdir)
         if args.only in (None, "rate"):
             rate_figure(args, base, workdir)
+        if args.only in (None, "clamped"):
+            clamped_figure(args, workdir)
     finally:
         if args.keep:
             progress(f"runs kept in {workdir}")

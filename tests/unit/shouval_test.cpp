@@ -9,53 +9,20 @@
 
 #include "models/plasticity/shouval.hpp"
 #include "models/synapses/receptors.hpp"
+#include "support/clamped_protocols.hpp"
 
 using namespace engram;
 using sh = plasticity::shouval;
 
 namespace {
 
-// P-UNIT-6 stimulus on one synapse. A presynaptic spike at t = 0 (if `pre`), a postsynaptic spike
-// at t_post (so Delta t = t_post - t_pre = t_post), whose BPAP reaches the spine bpap_delay later.
-// Synthetic dendritic voltage V = V_rest + EPSP(t) + BPAP, V_rest = -65 mV (M3.1, folmez CaDP.m),
-// EPSP(t) = (e^{-t/50} - e^{-t/5}) / norm with its peak normalised to 1 mV (M3.1: not folmez's
-// unnormalised 0.697 mV). One presynaptic spike, so one EPSP; with several, EPSPs would add
-// linearly (folmez EPSP.m) while the BPAP keeps only the last spike. Returns the peak Ca (µM).
+// P-UNIT-6 peak spine calcium (µM) of one pairing (tests/support/clamped_protocols.hpp).
 double peak_calcium(const sh::params& p, double dt, bool pre, std::optional<double> t_post) {
-  const sh::derived d = sh::derive(p, dt);
-  const double t0 = -60.0, t_end = 400.0;  // ms; Delta t = -50 ms needs the post spike before 0
-  const double epsp_norm = receptors::dual_exp_norm(5.0, 50.0);  // 1 / unnormalised peak
-  const long n_steps = std::lround((t_end - t0) / dt);
-  const long n_pre = pre ? std::lround(-t0 / dt) : -1;
-  const long n_bpap = t_post ? std::lround((*t_post - t0) / dt) + static_cast<long>(d.bpap_delay_steps) : -1;
-  sh::pre_state ps{};
-  sh::post_state qs{};
-  sh::state s = sh::initial(p);
-  double peak = 0.0;
-  for (long n = 0; n < n_steps; ++n) {
-    const double t = t0 + n * dt;
-    sh::update_pre(ps, d, n == n_pre);
-    sh::update_post(qs, d, n == n_bpap);
-    if (n == n_bpap) sh::on_bpap(s, d);
-    const double epsp = (pre && t >= 0.0) ? epsp_norm * (math::exp(-t / 50.0) - math::exp(-t / 5.0)) : 0.0;
-    const real v = static_cast<real>(-65.0 + epsp) + sh::bpap(qs);
-    sh::synapse_step(s, d, ps, v);
-    peak = std::max(peak, static_cast<double>(s.ca));
-  }
-  return peak;
+  return protocols::shouval_pairing(p, dt, pre, t_post).peak;
 }
-
-// P-CA-1: W after `steps` steps at clamped calcium c, through the model's own W update.
+// P-CA-1: W after `steps` steps at clamped calcium c.
 sh::state clamp_calcium(const sh::params& p, const sh::derived& d, real c, long steps, double& q_uMs) {
-  sh::state s = sh::initial(p);
-  double q = 0.0;  // µM ms
-  for (long n = 0; n < steps; ++n) {
-    s.ca = c;
-    sh::w_step(s, d, c);
-    q += sh::excess_increment(c, d);
-  }
-  q_uMs = q / 1000.0;
-  return s;
+  return protocols::shouval_clamp(p, d, c, steps, q_uMs);
 }
 
 }  // namespace
