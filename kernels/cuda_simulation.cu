@@ -19,6 +19,7 @@
 #include "models/registry.hpp"
 #include "plasticity_setup.hpp"
 #include "recorder_setup.hpp"
+#include "state_blocks.hpp"
 #include "step_kernels.cuh"
 #include "synapse_table.hpp"
 
@@ -59,6 +60,17 @@ class dev_array {
   void download(std::vector<T>& v, std::size_t count) const {
     v.resize(count);
     if (count) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), p_, count * sizeof(T), cudaMemcpyDeviceToHost));
+  }
+  // Overwrites the contents with v of the same size, so the device pointer (held by the kernel's
+  // descriptors) stays valid.
+  void assign(const std::vector<T>& v) {
+    if (v.size() != n_) throw internal_error("dev_array::assign: " + std::to_string(v.size()) + " values for " + std::to_string(n_));
+    if (n_) ENGRAM_CUDA_CHECK(cudaMemcpy(p_, v.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
+  }
+  std::vector<T> to_host() const {
+    std::vector<T> v;
+    download(v, n_);
+    return v;
   }
   T* get() const { return p_; }
   std::size_t size() const { return n_; }
@@ -218,11 +230,75 @@ class cuda_simulation final : public simulation {
     return mean_bytes_per_synapse(tables_, rule_values);
   }
 
+  // The CPU backend's blocks, with the same names and layouts (the ring concatenated over the
+  // populations, spike-source cursors relative to each train), so a checkpoint written by
+  // either backend resumes on either.
   state_blocks export_state() override {
-    throw backend_unavailable("checkpoints are not implemented on the CUDA backend yet (use --backend cpu)");
+    flush();
+    state_blocks b;
+    b.emplace_back("step", to_bytes(std::vector<std::uint64_t>{step_}));
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      b.emplace_back(block("pop", p, ".soa"), to_bytes(pops_[p].soa.to_host()));
+      b.emplace_back(block("pop", p, ".cursor"), to_bytes(source_progress(pops_[p])));
+    }
+    std::vector<std::int64_t> ring;
+    for (const auto& ps : pops_) {
+      const auto part = ps.ring.to_host();
+      ring.insert(ring.end(), part.begin(), part.end());
+    }
+    b.emplace_back("ring", to_bytes(ring));
+    for (std::size_t j = 0; j < projs_.size(); ++j) b.emplace_back(block("proj", j, ".weight"), to_bytes(projs_[j].weight.to_host()));
+    for (std::size_t p = 0; p < pops_.size(); ++p)
+      if (pops_[p].hist_len) b.emplace_back(block("pop", p, ".hist"), to_bytes(pops_[p].hist.to_host()));
+    for (std::size_t j = 0; j < projs_.size(); ++j)
+      for (std::size_t k = 0; k < projs_[j].rules.size(); ++k) {
+        const auto& r = projs_[j].rules[k];
+        const std::string rule = block("proj", j, ".rule") + std::to_string(k);
+        b.emplace_back(rule + "_state", to_bytes(r.state.to_host()));
+        b.emplace_back(rule + "_pre", to_bytes(r.pre.to_host()));
+        b.emplace_back(rule + "_post", to_bytes(r.post.to_host()));
+      }
+    export_recording(rec_, b);
+    return b;
   }
-  void import_state(const state_blocks&) override {
-    throw backend_unavailable("checkpoints are not implemented on the CUDA backend yet (use --backend cpu)");
+  void import_state(const state_blocks& b) override {
+    flush();
+    std::vector<std::uint64_t> step(1);
+    from_block(b, "step", step);
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      auto& ps = pops_[p];
+      restore(b, block("pop", p, ".soa"), ps.soa);
+      if (ps.src_cursor.size()) {  // a longer resumed run has longer trains
+        std::vector<std::uint64_t> progress(ps.src_cursor.size());
+        from_block(b, block("pop", p, ".cursor"), progress);
+        const auto ptr = ps.src_ptr.to_host();
+        for (std::size_t i = 0; i < progress.size(); ++i) progress[i] = std::min(ptr[i] + progress[i], ptr[i + 1]);
+        ps.src_cursor.assign(progress);
+      }
+    }
+    std::size_t ring_total = 0;
+    for (const auto& ps : pops_) ring_total += ps.ring.size();
+    std::vector<std::int64_t> ring(ring_total);
+    from_block(b, "ring", ring);
+    std::size_t at = 0;
+    for (auto& ps : pops_) {
+      ps.ring.assign({ring.begin() + static_cast<std::ptrdiff_t>(at), ring.begin() + static_cast<std::ptrdiff_t>(at + ps.ring.size())});
+      at += ps.ring.size();
+    }
+    for (std::size_t j = 0; j < projs_.size(); ++j) restore(b, block("proj", j, ".weight"), projs_[j].weight);
+    for (std::size_t p = 0; p < pops_.size(); ++p)
+      if (pops_[p].hist_len) restore(b, block("pop", p, ".hist"), pops_[p].hist);
+    for (std::size_t j = 0; j < projs_.size(); ++j)
+      for (std::size_t k = 0; k < projs_[j].rules.size(); ++k) {
+        auto& r = projs_[j].rules[k];
+        const std::string rule = block("proj", j, ".rule") + std::to_string(k);
+        restore(b, rule + "_state", r.state);
+        restore(b, rule + "_pre", r.pre);
+        restore(b, rule + "_post", r.post);
+      }
+    import_recording(b, rec_);
+    step_ = step[0];
+    ENGRAM_CUDA_CHECK(cudaDeviceSynchronize());
   }
 
   std::vector<float> state_variable(int population, const std::string& variable) override {
@@ -255,6 +331,23 @@ class cuda_simulation final : public simulation {
   }
 
  private:
+  static std::string block(const char* kind, std::size_t index, const char* what) { return kind + std::to_string(index) + what; }
+  // A device array from the checkpoint block of the same name (and size).
+  template <class T>
+  static void restore(const state_blocks& b, const std::string& name, dev_array<T>& d) {
+    std::vector<T> v(d.size());
+    from_block(b, name, v);
+    d.assign(v);
+  }
+  // Spikes each source neuron has emitted (its cursor relative to its own train; as the CPU's).
+  static std::vector<std::uint64_t> source_progress(const device_population& ps) {
+    if (!ps.src_cursor.size()) return {};
+    const auto cursor = ps.src_cursor.to_host(), ptr = ps.src_ptr.to_host();
+    std::vector<std::uint64_t> v(cursor.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = cursor[i] - ptr[i];
+    return v;
+  }
+
   void check_memory() {
     std::size_t free_b = 0, total_b = 0;
     ENGRAM_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));

@@ -471,37 +471,44 @@ struct device_engine {
         with_rule(r.rule, [&]<class R>() {
           if constexpr (plasticity::has_slow_processes<R>) {
             const auto& d = derived_of<R>(r);
-            const std::uint32_t every = R::slow_every(d);
-            if (every == 0 || (t + 1) % every != 0) return;
-            for (std::uint64_t i = tid; i < pj.n_target; i += threads) r.post_sum[i] = 0;
-            grid.sync();
-            for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
-              atomicAdd(&r.post_sum[pj.target[s]],
-                        static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(r.state, pj.n_syn, s), d))));
-            grid.sync();
-            for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
-              auto y = load_state<typename R::post_state>(r.post, pj.n_target, i);
-              R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(r.post_sum[i])), t);
-              store_state(r.post, pj.n_target, i, y);
-            }
-            grid.sync();
-            for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
-              auto z = load_state<typename R::state>(r.state, pj.n_syn, s);
-              R::slow_synapse(z, d, load_state<typename R::post_state>(r.post, pj.n_target, pj.target[s]));
-              store_state(r.state, pj.n_syn, s, z);
-            }
-            grid.sync();
+            if (due(R::slow_every(d), t)) slow_step<R>(pj, r, d, t, tid, threads);
           }
           if constexpr (plasticity::scales_weights<R>) {
             const auto v = weight_view<R>(pj, r);
-            const std::uint32_t every = R::slow_every(v.d);
-            if (every == 0 || (t + 1) % every != 0) return;
-            for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
-            grid.sync();  // the next step's spikes deliver these weights
+            if (due(R::slow_every(v.d), t)) {
+              for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
+              grid.sync();  // the next step's spikes deliver these weights
+            }
           }
         });
       }
     }
+  }
+  // Whether a slow process of period `every` steps runs at the end of step t (as on the CPU);
+  // the same for every thread, so the barriers below are reached by all.
+  __device__ static bool due(std::uint32_t every, std::uint64_t t) { return every != 0 && (t + 1) % every == 0; }
+  // Slow processes of a state rule: the per-neuron sum in fixed point, per neuron, per synapse.
+  template <class R>
+  __device__ void slow_step(const proj_desc& pj, const rule_desc& r, const typename R::derived& d, std::uint64_t t,
+                            std::uint64_t tid, std::uint64_t threads) {
+    for (std::uint64_t i = tid; i < pj.n_target; i += threads) r.post_sum[i] = 0;
+    grid.sync();
+    for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
+      atomicAdd(&r.post_sum[pj.target[s]],
+                static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(r.state, pj.n_syn, s), d))));
+    grid.sync();
+    for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
+      auto y = load_state<typename R::post_state>(r.post, pj.n_target, i);
+      R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(r.post_sum[i])), t);
+      store_state(r.post, pj.n_target, i, y);
+    }
+    grid.sync();
+    for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
+      auto z = load_state<typename R::state>(r.state, pj.n_syn, s);
+      R::slow_synapse(z, d, load_state<typename R::post_state>(r.post, pj.n_target, pj.target[s]));
+      store_state(r.state, pj.n_syn, s, z);
+    }
+    grid.sync();
   }
 
   // Spikes were recorded as they happened; here the state probes due at the end of step t.

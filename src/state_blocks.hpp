@@ -1,10 +1,9 @@
 #pragma once
-// Helpers to put plain arrays and the recording into simulation::state_blocks and back.
+// Helpers to put plain arrays and the recording into simulation::state_blocks and back. No fmt
+// here: the CUDA backend's host code (nvcc) includes this header.
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "engram/errors.hpp"
 #include "engram/recording.hpp"
@@ -27,13 +26,12 @@ void from_block(const simulation::state_blocks& blocks, const std::string& name,
     if (n != name) continue;
     if (resize) v.resize(b.size() / sizeof(T));
     if (b.size() != v.size() * sizeof(T))
-      throw invalid_model(fmt::format("checkpoint block {} holds {} bytes, this simulation needs {}: the checkpoint "
-                                      "belongs to another network",
-                                      name, b.size(), v.size() * sizeof(T)));
+      throw invalid_model("checkpoint block " + name + " holds " + std::to_string(b.size()) + " bytes, this simulation needs " +
+                          std::to_string(v.size() * sizeof(T)) + ": the checkpoint belongs to another network");
     if (!b.empty()) std::memcpy(v.data(), b.data(), b.size());
     return;
   }
-  throw invalid_model(fmt::format("checkpoint has no block {}", name));
+  throw invalid_model("checkpoint has no block " + name);
 }
 
 void export_recording(const recording& rec, simulation::state_blocks& out);

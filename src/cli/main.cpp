@@ -296,7 +296,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", ra.quiet, "no progress or summary on stderr");
   run_cmd->add_option("--checkpoint-every", ra.checkpoint_every,
                       "write OUT/checkpoint.bin every this many ms of biological time (atomically); "
-                      "continue an interrupted run with `engram resume OUT` (CPU backend)")
+                      "continue an interrupted run with `engram resume OUT`")
       ->check(CLI::PositiveNumber);
   run_args resume_args;
   auto* resume_cmd = app.add_subcommand("resume", "Continue a run made with --checkpoint-every from its last checkpoint");
