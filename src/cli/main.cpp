@@ -22,6 +22,7 @@
 #include "engram/output.hpp"
 #include "engram/simulation.hpp"
 #include "engram/version.hpp"
+#include "omp_spin.hpp"
 
 namespace {
 
@@ -270,6 +271,7 @@ int info_cmd(const std::string& about) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  engram::cli::use_short_openmp_spin(argv);
   CLI::App app{"engram: simulate spiking neural networks with learning synapses (CPU and NVIDIA GPUs).\n"
                "Units: ms, mV, nS, pA, pF, Hz. Model files: docs/model-format.md.",
                "engram"};
