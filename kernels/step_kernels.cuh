@@ -305,6 +305,20 @@ struct device_engine {
   __device__ static void with_rule(int rule, F&& f) {
     with_rule_impl(rule, f, plasticity_rules{});
   }
+  // Calls f.template operator()<R>(j, pj, r) for every rule r of every projection pj (index j),
+  // in list order; when `ordered`, with a barrier after each rule whose successor changes the
+  // same weights at the same kind of spike (rule_desc::sync_after). Uniform over the grid.
+  template <class F>
+  __device__ void for_each_rule(bool ordered, F&& f) {
+    for (int j = 0; j < a.n_projs; ++j) {
+      const proj_desc& pj = a.projs[j];
+      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
+        const rule_desc& r = a.rules[k];
+        with_rule(r.rule, [&]<class R>() { f.template operator()<R>(j, pj, r); });
+        if (ordered && r.sync_after) grid.sync();
+      }
+    }
+  }
   template <class R>
   __device__ static const typename R::derived& derived_of(const rule_desc& r) {
     return *reinterpret_cast<const typename R::derived*>(r.derived);
@@ -325,30 +339,23 @@ struct device_engine {
     if (a.n_pairing == 0) return;
     const std::uint64_t tid = grid.thread_rank();
     const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
-    for (int j = 0; j < a.n_projs; ++j) {
-      const proj_desc& pj = a.projs[j];
-      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
-        const rule_desc& r = a.rules[k];
-        with_rule(r.rule, [&]<class R>() {
-          if constexpr (plasticity::pairs_spikes<R>) {
-            const auto v = weight_view<R>(pj, r);
-            const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
-            if (!fired) return;
-            const std::uint64_t g = pj.col_group, lane = tid % g;
-            for (std::uint64_t i = tid / g; i < pj.n_target; i += threads / g) {
-              if (!fired[i]) continue;
-              const auto y = v.seen_post(i);
-              const std::uint64_t end = pj.col_ptr[i + 1];
-              for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
-                const std::uint64_t s = pj.col_synapse[c];
-                pj.weight[s] = v.after_post_spike(pj.weight[s], pj.col_source[c], y);
-              }
-            }
+    for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
+      if constexpr (plasticity::pairs_spikes<R>) {
+        const auto v = weight_view<R>(pj, r);
+        const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
+        if (!fired) return;
+        const std::uint64_t g = pj.col_group, lane = tid % g;
+        for (std::uint64_t i = tid / g; i < pj.n_target; i += threads / g) {
+          if (!fired[i]) continue;
+          const auto y = v.seen_post(i);
+          const std::uint64_t end = pj.col_ptr[i + 1];
+          for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
+            const std::uint64_t s = pj.col_synapse[c];
+            pj.weight[s] = v.after_post_spike(pj.weight[s], pj.col_source[c], y);
           }
-        });
-        if (r.sync_after) grid.sync();
+        }
       }
-    }
+    });
     grid.sync();  // phase 6 reads the traces and changes the weights
   }
 
@@ -364,32 +371,19 @@ struct device_engine {
     const std::uint64_t tid = grid.thread_rank();
     const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-    for (int j = 0; j < a.n_projs; ++j) {
-      const proj_desc& pj = a.projs[j];
-      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
-        const rule_desc& r = a.rules[k];
-        with_rule(r.rule, [&]<class R>() {
-          if constexpr (plasticity::pairs_spikes<R>)
-            pre_spike_updates<R>(pj, r, t, tid, threads);
-          else if constexpr (!plasticity::changes_weight<R>)
-            state_rule_traces<R>(pj, r, t, tid, threads, parity);
-        });
-        if (r.sync_after) grid.sync();
-      }
-    }
+    for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
+      if constexpr (plasticity::pairs_spikes<R>)
+        pre_spike_updates<R>(pj, r, t, tid, threads);
+      else if constexpr (!plasticity::changes_weight<R>)
+        state_rule_traces<R>(pj, r, t, tid, threads, parity);
+    });
     grid.sync();
-    for (int j = 0; j < a.n_projs; ++j) {
-      const proj_desc& pj = a.projs[j];
-      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
-        const rule_desc& r = a.rules[k];
-        with_rule(r.rule, [&]<class R>() {
-          if constexpr (plasticity::changes_weight<R>)
-            weight_rule_traces<R>(pj, r, t, tid, threads);
-          else
-            state_rule_synapses<R>(pj, r, j, t, tid, threads, parity);
-        });
-      }
-    }
+    for_each_rule(false, [&]<class R>(int j, const proj_desc& pj, const rule_desc& r) {
+      if constexpr (plasticity::changes_weight<R>)
+        weight_rule_traces<R>(pj, r, t, tid, threads);
+      else
+        state_rule_synapses<R>(pj, r, j, t, tid, threads, parity);
+    });
     grid.sync();
   }
   template <class R>
@@ -464,25 +458,19 @@ struct device_engine {
     if (a.n_plastic == 0) return;
     const std::uint64_t tid = grid.thread_rank();
     const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
-    for (int j = 0; j < a.n_projs; ++j) {
-      const proj_desc& pj = a.projs[j];
-      for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
-        const rule_desc& r = a.rules[k];
-        with_rule(r.rule, [&]<class R>() {
-          if constexpr (plasticity::has_slow_processes<R>) {
-            const auto& d = derived_of<R>(r);
-            if (due(R::slow_every(d), t)) slow_step<R>(pj, r, d, t, tid, threads);
-          }
-          if constexpr (plasticity::scales_weights<R>) {
-            const auto v = weight_view<R>(pj, r);
-            if (due(R::slow_every(v.d), t)) {
-              for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
-              grid.sync();  // the next step's spikes deliver these weights
-            }
-          }
-        });
+    for_each_rule(false, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
+      if constexpr (plasticity::has_slow_processes<R>) {
+        const auto& d = derived_of<R>(r);
+        if (due(R::slow_every(d), t)) slow_step<R>(pj, r, d, t, tid, threads);
       }
-    }
+      if constexpr (plasticity::scales_weights<R>) {
+        const auto v = weight_view<R>(pj, r);
+        if (due(R::slow_every(v.d), t)) {
+          for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
+          grid.sync();  // the next step's spikes deliver these weights
+        }
+      }
+    });
   }
   // Whether a slow process of period `every` steps runs at the end of step t (as on the CPU);
   // the same for every thread, so the barriers below are reached by all.

@@ -63,6 +63,15 @@ class simulation {
   // spikes deliver now (for a plastic projection, the rule's efficacies).
   virtual void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                         std::vector<float>& weight, std::vector<std::uint16_t>& delay) = 0;
+  // Only the weights of synapses() (what spikes of the projection deliver now, CSR order).
+  std::vector<float> weights(int projection) {
+    std::vector<std::uint64_t> row_ptr;
+    std::vector<std::uint32_t> target;
+    std::vector<float> weight;
+    std::vector<std::uint16_t> delay;
+    synapses(projection, row_ptr, target, weight, delay);
+    return weight;
+  }
   // The dynamic state as named byte blocks, and back (checkpoint.hpp writes and checks the
   // file; backends only copy their arrays). Throws backend_unavailable where not supported.
   using state_blocks = std::vector<std::pair<std::string, std::vector<char>>>;

@@ -44,13 +44,7 @@ run_result run_on(const network& net, backend_choice b) {
     for (const auto& spec : net.projections[j].plasticity)
       for (const auto& v : find_plasticity_rule(spec.rule)->state)
         r.rule_state.push_back(sim->synapse_variable(static_cast<int>(j), v.name));
-  for (std::size_t j = 0; j < net.projections.size(); ++j) {
-    std::vector<std::uint64_t> row_ptr;
-    std::vector<std::uint32_t> target;
-    std::vector<std::uint16_t> delay;
-    r.weights.emplace_back();
-    sim->synapses(static_cast<int>(j), row_ptr, target, r.weights.back(), delay);
-  }
+  for (std::size_t j = 0; j < net.projections.size(); ++j) r.weights.push_back(sim->weights(static_cast<int>(j)));
   return r;
 }
 

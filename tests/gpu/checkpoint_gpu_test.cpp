@@ -28,15 +28,6 @@ std::unique_ptr<simulation> make(const network& net, backend_choice b) {
   return make_simulation(net, o);
 }
 
-std::vector<float> weights(simulation& sim, int j) {
-  std::vector<std::uint64_t> row_ptr;
-  std::vector<std::uint32_t> target;
-  std::vector<float> w;
-  std::vector<std::uint16_t> delay;
-  sim.synapses(j, row_ptr, target, w, delay);
-  return w;
-}
-
 // Runs half of `net` on `first`, checkpoints, restores on a fresh simulation of `second` and
 // runs the rest; expects the CPU's uninterrupted run.
 void expect_resumed_equals_whole(const network& net, backend_choice first, backend_choice second, const std::string& file) {
@@ -64,7 +55,7 @@ void expect_resumed_equals_whole(const network& net, backend_choice first, backe
     EXPECT_EQ(x.spike_recorders[r].neuron, y.spike_recorders[r].neuron) << "spike recorder " << r;
   }
   for (std::size_t j = 0; j < net.projections.size(); ++j) {
-    const auto wa = weights(*whole, static_cast<int>(j)), wb = weights(*b, static_cast<int>(j));
+    const auto wa = whole->weights(static_cast<int>(j)), wb = b->weights(static_cast<int>(j));
     ASSERT_EQ(wa.size(), wb.size());
     EXPECT_EQ(0, std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float))) << "projection " << j;
   }

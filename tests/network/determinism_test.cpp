@@ -78,10 +78,7 @@ TEST(Determinism, WeightRulesIdenticalAcrossThreadCounts) {
   for (int threads = 1; threads <= 2; ++threads) {
     auto sim = make_simulation(net, {backend_choice::cpu, threads});
     sim->advance(net.steps());
-    std::vector<std::uint64_t> row_ptr;
-    std::vector<std::uint32_t> target;
-    std::vector<std::uint16_t> delay;
-    sim->synapses(j, row_ptr, target, w[static_cast<std::size_t>(threads - 1)], delay);
+    w[static_cast<std::size_t>(threads - 1)] = sim->weights(j);
     neurons[static_cast<std::size_t>(threads - 1)] = sim->results().spike_recorders.at(0).neuron;
   }
   ASSERT_GT(neurons[0].size(), 5000u);

@@ -55,14 +55,10 @@ TEST(Protocol, potjans_diesmann_plastic_variant_keeps_its_rates) {
     network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/models/networks/" + file);
     auto sim = make_simulation(net, {backend_choice::cpu, 0});
     const int j = net.projection_index("L4E_L23E");
-    std::vector<std::uint64_t> row_ptr;
-    std::vector<std::uint32_t> target;
-    std::vector<std::uint16_t> delay;
-    std::vector<float> before;
-    sim->synapses(j, row_ptr, target, before, delay);
+    const std::vector<float> before = sim->weights(j);
     sim->advance(net.steps());
     if (weights) {
-      sim->synapses(j, row_ptr, target, *weights, delay);
+      *weights = sim->weights(j);
       weights->insert(weights->end(), before.begin(), before.end());  // after, then before
     }
     std::array<double, 8> rate{};

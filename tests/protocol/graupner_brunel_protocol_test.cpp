@@ -171,11 +171,7 @@ TEST(Protocol, P_META_1_nmda_ratio_lowers_ltp_onset_in_a_network) {
     pr.plasticity.at(0).parameter_set = "cortical slices";
     pr.plasticity.at(0).params = {{"kappa_NMDA", tr.kappa}, {"beta", 1.0}, {"sigma", 0.0}};
     auto sim = make_simulation(net, {backend_choice::cpu, 1});
-    std::vector<std::uint64_t> rp;
-    std::vector<std::uint32_t> tg;
-    std::vector<float> w0;
-    std::vector<std::uint16_t> dl;
-    sim->synapses(net.projection_index("plastic"), rp, tg, w0, dl);
+    const std::vector<float> w0 = sim->weights(net.projection_index("plastic"));
     if (weights_first.empty()) weights_first = w0;
     EXPECT_EQ(w0, weights_first) << "the AMPA weight must not depend on kappa_NMDA";
     sim->advance(net.steps());

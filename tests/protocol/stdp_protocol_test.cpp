@@ -49,12 +49,7 @@ struct result {
 result run(const network& net) {
   auto sim = make_simulation(net, {backend_choice::cpu, 1});
   sim->advance(net.steps());
-  std::vector<std::uint64_t> row_ptr;
-  std::vector<std::uint32_t> target;
-  std::vector<float> weight;
-  std::vector<std::uint16_t> delay;
-  sim->synapses(net.projection_index("plastic"), row_ptr, target, weight, delay);
-  return {weight.at(0), sim->results().spike_recorders.at(0).step.size()};
+  return {sim->weights(net.projection_index("plastic")).at(0), sim->results().spike_recorders.at(0).step.size()};
 }
 
 plasticity_spec& rule_of(network& net) {

@@ -143,14 +143,7 @@ TEST(Checkpoint, WeightRulesRoundTrip) {
   }
   const int j = net.projection_index("EE");
   const std::uint64_t half = net.steps() / 2 + 251;  // not at a scaling update
-  const auto weights = [&](simulation& sim) {
-    std::vector<std::uint64_t> row_ptr;
-    std::vector<std::uint32_t> target;
-    std::vector<float> w;
-    std::vector<std::uint16_t> delay;
-    sim.synapses(j, row_ptr, target, w, delay);
-    return w;
-  };
+  const auto weights = [&](simulation& sim) { return sim.weights(j); };
   const auto [a, b, start] = round_trip(net, half, "engram_ckpt_weight_rules.bin", weights);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
