@@ -116,7 +116,6 @@ struct device_projection {
   int state_rule = -1;             // position in rules of the one with synapse state, or -1
   dev_array<std::uint64_t> col_ptr, col_synapse;  // column index, when a rule pairs spikes
   dev_array<std::uint32_t> col_source;
-  std::uint32_t col_group = 32;
 };
 
 struct device_probe {
@@ -455,7 +454,6 @@ class cuda_simulation final : public simulation {
         d.col_ptr.upload(c.col_ptr);
         d.col_synapse.upload(c.synapse);
         d.col_source.upload(c.source);
-        d.col_group = group_size(tables_[j].size(), n_tgt);
       }
     }
   }
@@ -564,7 +562,6 @@ class cuda_simulation final : public simulation {
       d.col_ptr = pj.col_ptr.get();
       d.col_synapse = pj.col_synapse.get();
       d.col_source = pj.col_source.get();
-      d.col_group = pj.col_group;
       for (std::size_t k = 0; k < pj.rules.size(); ++k) {
         const device_rule& r = pj.rules[k];
         rule_desc x{};
@@ -584,8 +581,8 @@ class cuda_simulation final : public simulation {
       jd.push_back(d);
       if (!pj.rules.empty())  // one group per row in the plasticity phase
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
-      if (pj.col_source.size())  // one group per column at postsynaptic spikes
-        max_threads = std::max<std::uint64_t>(max_threads, d.n_target * pj.col_group);
+      if (pj.col_source.size())  // a thread per target neuron's flag at postsynaptic spikes
+        max_threads = std::max<std::uint64_t>(max_threads, d.n_target);
       // Room for a tenth of the source population spiking in one step, one group each.
       max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }

@@ -95,12 +95,10 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   // Plasticity: rules first_rule .. first_rule + n_rules of step_args::rules, in list order;
   // state_rule (an index there, or -1) is the one whose efficacy scales the weight.
   int first_rule = 0, n_rules = 0, state_rule = -1;
-  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes, and its threads
-  // per target neuron.
+  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes.
   const std::uint64_t* col_ptr = nullptr;
   const std::uint64_t* col_synapse = nullptr;
   const std::uint32_t* col_source = nullptr;
-  std::uint32_t col_group = 32;
 };
 
 struct probe_desc {
@@ -305,6 +303,25 @@ struct device_engine {
   __device__ static void with_rule(int rule, F&& f) {
     with_rule_impl(rule, f, plasticity_rules{});
   }
+  // Calls walk(i, lane) with all 32 lanes of a warp for every neuron i < n whose flag is set
+  // (spikes of some steps ago, from the history): each warp reads 32 consecutive flags at once
+  // and walks the synapses of the set ones together, lane `lane` taking every 32nd. Few neurons
+  // spike in a step, so the scan, not the walk, is most of the work; a group of threads per
+  // neuron would read each flag separately. Whole warps iterate together (the ballot converges).
+  template <class Walk>
+  __device__ static void for_each_flagged(const std::uint8_t* flags, std::uint64_t n, std::uint64_t tid, std::uint64_t threads,
+                                          Walk&& walk) {
+    const std::uint64_t lane = tid % 32, warps = threads / 32;
+    for (std::uint64_t base = tid / 32 * 32; base < n; base += warps * 32) {
+      const std::uint64_t i = base + lane;
+      unsigned mask = __ballot_sync(0xffffffffu, i < n && flags[i] != 0);
+      while (mask) {
+        const unsigned b = static_cast<unsigned>(__ffs(static_cast<int>(mask)) - 1);
+        mask &= mask - 1;
+        walk(base + b, lane);
+      }
+    }
+  }
   // Calls f.template operator()<R>(j, pj, r) for every rule r of every projection pj (index j),
   // in list order; when `ordered`, with a barrier after each rule whose successor changes the
   // same weights at the same kind of spike (rule_desc::sync_after). Uniform over the grid.
@@ -332,8 +349,8 @@ struct device_engine {
     return t >= ago ? p.hist + ((t - ago) % p.hist_len) * p.n : nullptr;
   }
 
-  // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a group of
-  // threads per firing target neuron walking its column. Every synapse of a column has its own
+  // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a warp per
+  // firing target neuron walking its column. Every synapse of a column has its own
   // writer; two rules of one projection that both pair spikes are separated by a barrier.
   __device__ void post_spike_plasticity(std::uint64_t t) {
     if (a.n_pairing == 0) return;
@@ -344,16 +361,14 @@ struct device_engine {
         const auto v = weight_view<R>(pj, r);
         const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
         if (!fired) return;
-        const std::uint64_t g = pj.col_group, lane = tid % g;
-        for (std::uint64_t i = tid / g; i < pj.n_target; i += threads / g) {
-          if (!fired[i]) continue;
+        for_each_flagged(fired, pj.n_target, tid, threads, [&](std::uint64_t i, std::uint64_t lane) {
           const auto y = v.seen_post(i);
           const std::uint64_t end = pj.col_ptr[i + 1];
-          for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
+          for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += 32) {
             const std::uint64_t s = pj.col_synapse[c];
             pj.weight[s] = v.after_post_spike(pj.weight[s], pj.col_source[c], y);
           }
-        }
+        });
       }
     });
     grid.sync();  // phase 6 reads the traces and changes the weights
@@ -363,7 +378,7 @@ struct device_engine {
   // weight_rule_step; the rules of a list touch different state, except weight rules the same
   // weights, which sync_after orders):
   //   1. state rules: traces of the source and target neurons; weight rules: every synapse of
-  //      the rows whose spikes arrive now (a group of threads per row);
+  //      the rows whose spikes arrive now (a warp per row);
   //   2. state rules: every synapse of every row that can change; weight rules: their traces.
   // The spike flags were written by update_neurons.
   __device__ void synapse_dynamics(std::uint64_t t) {
@@ -392,13 +407,11 @@ struct device_engine {
     const auto v = weight_view<R>(pj, r);
     const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
     if (!arrived) return;
-    const std::uint64_t g = pj.group, lane = tid % g;
-    for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
-      if (!arrived[i]) continue;
+    for_each_flagged(arrived, pj.n_source, tid, threads, [&](std::uint64_t i, std::uint64_t lane) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
-      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
-    }
+      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += 32) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
+    });
   }
   template <class R>
   __device__ void weight_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
