@@ -2,9 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests sanitize bench plastic weights"), to spend device time well.
+# SECTIONS picks what runs (default "tests sanitize bench plastic weights microcircuit"), to spend
+# device time well.
 set -u
-sections=" ${SECTIONS:-tests sanitize bench plastic weights} "
+sections=" ${SECTIONS:-tests sanitize bench plastic weights microcircuit} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -76,5 +77,13 @@ for v in static plastic; do
   python3 tools/make_morrison2007.py --scale ${MORRISON_SCALE:-1} $([ $v = static ] && echo --static) --duration 1000 --out $m/morrison_$v.json
   run morrison2007_$v cuda $m/morrison_$v.json 1000
 done
+fi
+if has microcircuit; then
+echo "== Potjans-Diesmann microcircuit (issue 7): static recording every spike, static recording none, plastic"
+pd=models/networks/potjans_diesmann_2014.json
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; json.dump(m,open(sys.argv[2],'w'))" $pd $m/pd14_no_recording.json
+run pd14_static_all_spikes cuda $pd ${PD14_MS:-10000}
+run pd14_static_no_recording cuda $m/pd14_no_recording.json ${PD14_MS:-10000}
+run pd14_plastic cuda models/networks/potjans_diesmann_2014_plastic.json ${PD14_MS:-10000}
 fi
 echo "== done"
