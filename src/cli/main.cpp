@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -244,7 +245,10 @@ int info_about(const std::string& name) {
 int info_cmd(const std::string& about) {
   if (!about.empty()) return info_about(about);
   fmt::print("engram {} (commit {})\n", engram::version, engram::git_commit);
-  fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads\n", omp_get_max_threads());
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads (waiting: GOMP_SPINCOUNT={}, OMP_WAIT_POLICY={})\n",
+             omp_get_max_threads(), spin ? spin : "unset", policy ? policy : "unset");
   const auto s = engram::probe_backends();
   if (!s.cuda_compiled) fmt::print("  cuda: unavailable: {}\n", s.cuda_reason);
   else if (!s.cuda_usable) fmt::print("  cuda: compiled in, unusable here: {}\n", s.cuda_reason);
