@@ -4,7 +4,7 @@
 usage: tools/plot_hebbian.py [--engram PATH] [--out PNG] [--compression K] [--duration S]
                              [--threads N] [--keep]
        tools/plot_hebbian.py --from WITHOUT_DIR WITH_DIR [--out PNG]
-       tools/plot_hebbian.py --results WITHOUT.json WITH.json [--out PNG]
+       tools/plot_hebbian.py --results WITHOUT.json WITH.json [IP.json] [--out PNG]
 
 Runs models/networks/hebbian_instability.json (additive STDP on E->E, no homeostasis) and
 hebbian_instability_scaling.json (the same plus synaptic scaling) on the CPU backend, with every
@@ -13,7 +13,7 @@ beta x K, the rate sensor's tau_a and the scaling interval / K) for --duration s
 120), and plots the E rate, the mean E->E weight and the final weight distributions of both
 runs; the time axis is also labelled in uncompressed hours. About 90 s of wall time.
 --from plots two finished full-length runs instead (output folders of `engram run` on the two
-files, with their own rate bins and weight snapshot times); --results two records of long runs
+files, with their own rate bins and weight snapshot times); --results two to four records of long runs
 made by bench/hebbian_from_checkpoint.py (rates per bin and the final weight histogram; the
 default output is then docs/img_hebbian_instability_full.png). Needs numpy and matplotlib.
 Units: s, h, Hz, mV.
@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -68,7 +69,7 @@ def load(folder):
 def plot_records(files, out):
     """The full-length runs from their records (bench/hebbian_from_checkpoint.py)."""
     fig, ax = plt.subplots(1, 2, figsize=(12, 4.2))
-    for path, colour in zip(files, ("tab:red", "tab:blue")):
+    for path, colour in zip(files, ("tab:red", "tab:blue", "tab:green", "tab:purple")):
         r = json.load(open(path))
         e = np.array(r["rates_hz"]["E"])
         per_min = int(round(60.0 / r["rate_bin_s"]))
@@ -92,7 +93,7 @@ def plot_records(files, out):
     ax[1].set_ylabel("synapses")
     ax[1].set_title("E→E weights at the end of each run (start: all 0.2 mV)")
     ax[1].legend(fontsize=8)
-    fig.suptitle("Hebbian instability and synaptic scaling, uncompressed: 800 E / 200 I lif_delta, STDP λ = 1e-5")
+    fig.suptitle("Hebbian instability and homeostasis, uncompressed: 800 E / 200 I lif_delta, STDP λ = 1e-5")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     print("wrote", out)
@@ -107,9 +108,12 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--from", dest="from_dirs", nargs=2, metavar=("WITHOUT_DIR", "WITH_DIR"))
-    ap.add_argument("--results", nargs=2, metavar=("WITHOUT.json", "WITH.json"))
+    ap.add_argument("--results", nargs="+", metavar="RECORD.json",
+                    help="records of long runs (without homeostasis, with scaling, with intrinsic plasticity, ...)")
     a = ap.parse_args()
     if a.results:
+        if len(a.results) > 4:
+            sys.exit("plot_hebbian: --results takes at most 4 records")
         plot_records(a.results, a.out if a.out != ap.get_default("out") else
                      os.path.join(REPO, "docs", "img_hebbian_instability_full.png"))
         return
