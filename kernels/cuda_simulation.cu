@@ -142,7 +142,10 @@ class cuda_simulation final : public simulation {
     device_name_ = prop.name;
     sms_ = prop.multiProcessorCount;
     check_memory();
-    ENGRAM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    // A blocking stream: the memsets and copies below run on the legacy default stream, and a
+    // non-blocking stream would not wait for them (a flush's reset of the recording counters
+    // could land after the next launch's first spikes).
+    ENGRAM_CUDA_CHECK(cudaStreamCreate(&stream_));
     error_.resize(1);
     pops_.resize(net.populations.size());
     std::uint16_t max_delay = 1;
@@ -262,6 +265,7 @@ class cuda_simulation final : public simulation {
   }
   void import_state(const state_blocks& b) override {
     flush();
+    reset_step_scratch();
     std::vector<std::uint64_t> step(1);
     from_block(b, "step", step);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
@@ -330,6 +334,21 @@ class cuda_simulation final : public simulation {
   }
 
  private:
+  // Device state that lives only within a step or between flushes (spike counts by step parity,
+  // postsynaptic bounds, per-step counts, recording offsets): zero, as in a fresh simulation,
+  // so that a checkpoint may be imported into a simulation that has already run.
+  void reset_step_scratch() {
+    const auto zero = [](auto& d) {
+      if (d.size()) ENGRAM_CUDA_CHECK(cudaMemset(d.get(), 0, d.size() * sizeof(*d.get())));
+    };
+    for (auto& ps : pops_) {
+      zero(ps.count);
+      zero(ps.step_counts);
+      zero(ps.rec_offset);
+    }
+    for (auto& pj : projs_)
+      for (auto& r : pj.rules) zero(r.post_bound);
+  }
   static std::string block(const char* kind, std::size_t index, const char* what) { return kind + std::to_string(index) + what; }
   // A device array from the checkpoint block of the same name (and size).
   template <class T>
