@@ -598,10 +598,10 @@ class cuda_simulation final : public simulation {
         rd_rules.push_back(x);
       }
       jd.push_back(d);
-      if (!pj.rules.empty())  // one group per row in the plasticity phase
+      if (pj.state_rule >= 0)  // a state rule: one group per row in the plasticity phase
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
-      if (pj.col_source.size())  // a thread per target neuron's flag at postsynaptic spikes
-        max_threads = std::max<std::uint64_t>(max_threads, d.n_target);
+      if (pj.col_source.size())  // pairing rules: a thread per neuron's spike flag (for_each_flagged)
+        max_threads = std::max<std::uint64_t>(max_threads, std::max(d.n_source, d.n_target));
       // Room for a tenth of the source population spiking in one step, one group each.
       max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }
