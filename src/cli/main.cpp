@@ -24,6 +24,7 @@
 #include "engram/simulation.hpp"
 #include "engram/version.hpp"
 #include "omp_spin.hpp"
+#include "stop_signal.hpp"
 
 namespace {
 
@@ -150,17 +151,28 @@ int run(const run_args& given) {
   double last_print = 0.0;
   bool printed = false;
   std::uint64_t chunk = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(10.0 / dt)));  // 10 ms first
+  auto write_checkpoint = [&] {
+    const std::vector<std::uint64_t> positions = streams.positions(*sim);
+    std::vector<char> bytes(positions.size() * sizeof(std::uint64_t));
+    if (!bytes.empty()) std::memcpy(bytes.data(), positions.data(), bytes.size());
+    engram::save_checkpoint(*sim, net, checkpoint, {{"stream.positions", bytes}});
+  };
+  if (every) engram::cli::catch_stop_signals();
   while (sim->steps_done() < total) {
+    if (const int signal = engram::cli::stop_requested) {
+      write_checkpoint();
+      if (printed && tty) fmt::print(stderr, "\n");
+      fmt::print(stderr, "engram: stopped by signal {} at {:.1f} ms; checkpoint written; continue with: engram resume {}\n", signal,
+                 static_cast<double>(sim->steps_done()) * dt, a.out);
+      return 128 + signal;
+    }
     const double before = wall();
     std::uint64_t k = std::min(chunk, total - sim->steps_done());
     if (every) k = std::min(k, every - sim->steps_done() % every);  // stop at checkpoint steps
     sim->advance(k);
     if (streams.buffered(*sim) >= stream_threshold) streams.drain(*sim);
     if (every && sim->steps_done() % every == 0 && sim->steps_done() < total) {
-      const std::vector<std::uint64_t> positions = streams.positions(*sim);
-      std::vector<char> bytes(positions.size() * sizeof(std::uint64_t));
-      if (!bytes.empty()) std::memcpy(bytes.data(), positions.data(), bytes.size());
-      engram::save_checkpoint(*sim, net, checkpoint, {{"stream.positions", bytes}});
+      write_checkpoint();
       if (!a.quiet && !tty) fmt::print(stderr, "engram: checkpoint at {:.1f} ms\n", static_cast<double>(sim->steps_done()) * dt);
     }
     const double spent = wall() - before;
@@ -301,8 +313,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", ra.threads, "CPU threads (default: all cores)")->check(CLI::Range(1, 4096));
   run_cmd->add_flag("--quiet", ra.quiet, "no progress or summary on stderr");
   run_cmd->add_option("--checkpoint-every", ra.checkpoint_every,
-                      "write OUT/checkpoint.bin every this many ms of biological time (atomically); "
-                      "continue an interrupted run with `engram resume OUT`")
+                      "write OUT/checkpoint.bin every this many ms of biological time (atomically), and on "
+                      "SIGINT/SIGTERM before exiting; continue an interrupted run with `engram resume OUT`")
       ->check(CLI::PositiveNumber);
   run_args resume_args;
   auto* resume_cmd = app.add_subcommand("resume", "Continue a run made with --checkpoint-every from its last checkpoint");
