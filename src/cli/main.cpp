@@ -94,7 +94,14 @@ run_args read_run_file(const std::string& dir, std::string& model_text) {
 int run(const run_args& given) {
   run_args a = given;
   std::string model_text;
-  if (a.resume) a = read_run_file(given.out, model_text), a.quiet = given.quiet;
+  if (a.resume) {
+    a = read_run_file(given.out, model_text);
+    a.quiet = given.quiet;
+    // Another machine may finish the run: both backends and every thread count give the same
+    // spikes, and both backends read the same checkpoint.
+    if (!given.backend.empty()) a.backend = given.backend;
+    if (given.threads > 0) a.threads = given.threads;
+  }
   else model_text = read_text(a.model);
   const std::string base = fs::path(a.model).parent_path().string();
   engram::network net = a.resume ? engram::parse_model_text(model_text, a.model, base.empty() ? "." : base)
@@ -320,6 +327,10 @@ int main(int argc, char** argv) {
   auto* resume_cmd = app.add_subcommand("resume", "Continue a run made with --checkpoint-every from its last checkpoint");
   resume_cmd->add_option("dir", resume_args.out, "the run's output folder")->required();
   resume_cmd->add_flag("--quiet", resume_args.quiet, "no progress or summary on stderr");
+  resume_args.backend.clear();  // empty: the run's own
+  resume_cmd->add_option("--backend", resume_args.backend, "auto, cpu or cuda (default: the run's, from DIR/run.json)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  resume_cmd->add_option("--threads", resume_args.threads, "CPU threads (default: the run's)")->check(CLI::Range(1, 4096));
   std::string vmodel;
   auto* val_cmd = app.add_subcommand("validate", "Check a model file without simulating it");
   val_cmd->add_option("model", vmodel, "model file (JSON)")->required();
