@@ -589,10 +589,15 @@ class cpu_simulation final : public simulation {
     const std::uint8_t* a = arrived ? arrived : no_spikes_.data();  // zeros before the first arrival
     const std::uint8_t* f = fired ? fired : no_spikes_.data();
     const real* vm = tgt.soa.data();  // state variable 0 is the membrane potential of every model
+    // A fresh copy of the view that no lambda has seen: otherwise the compiler must assume the
+    // stores to the traces may change it, reloads its fields every iteration and does not
+    // vectorise.
+    const weight_rule_view<R> tv = v;
+    const std::uint64_t n_source = tv.n_source, n_target = tv.n_target;
 #pragma omp simd
-    for (std::uint64_t i = 0; i < v.n_source; ++i) v.step_pre(i, a[i] != 0);
+    for (std::uint64_t i = 0; i < n_source; ++i) tv.step_pre(i, a[i] != 0);
 #pragma omp simd
-    for (std::uint64_t i = 0; i < v.n_target; ++i) v.step_post(i, f[i] != 0, vm[i]);
+    for (std::uint64_t i = 0; i < n_target; ++i) tv.step_post(i, f[i] != 0, vm[i]);
   }
   // Weight rules that rescale weights (synaptic_scaling) every slow_every steps.
   template <class R>

@@ -86,7 +86,7 @@ struct synaptic_scaling {
   ENGRAM_HOST_DEVICE static void update_pre(pre_state&, const derived&, bool) {}
   // (a - T) <- (a - T) e + (spike ? jump : 0) - T (1 - e), the exact step of a around T.
   ENGRAM_HOST_DEVICE static void update_post_neuron(post_state& s, const derived& d, bool fired, real) {
-    s.deviation = s.deviation * d.decay - d.drift + d.jump * static_cast<real>(fired);
+    s.deviation = s.deviation * d.decay - d.drift + (fired ? d.jump : real(0));  // a select: the loop vectorises
   }
   ENGRAM_HOST_DEVICE static real rate(const post_state& s, const derived& d) { return d.target + s.deviation; }
 
