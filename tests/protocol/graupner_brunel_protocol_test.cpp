@@ -184,4 +184,51 @@ TEST(Protocol, P_META_1_nmda_ratio_lowers_ltp_onset_in_a_network) {
 }
 
 }  // namespace
+// P-CTRL-1 on the reduced model (dossier protocols.md: NMDA block as C_pre = 0, here kappa_NMDA =
+// 0; margin 3%, ours in the dossier): models/protocols/P-CTRL-1_graupner_brunel_nmda_block.json,
+// 1000 synapses of the hippocampal-slices set, presynaptic stimulation only (the postsynaptic
+// neuron never fires: the dossier's caveat that postsynaptic bursts alone could still
+// potentiate does not arise). Blocked: STET (3 x 100 pulses at 100 Hz, 10 min apart) and LFS
+// (900 pulses at 1 Hz) leave the efficacy within 3% after the run; the control (kappa_NMDA =
+// 1) shows that the same STET potentiates. Efficacy change = mean(1 + (b - 1) rho) at the end
+// over the start.
+double ctrl1_change(double kappa, bool lfs, double duration_ms, int& post_spikes) {
+  network net = load_model_file(ENGRAM_SOURCE_DIR "/models/protocols/P-CTRL-1_graupner_brunel_nmda_block.json");
+  auto& pl = net.projections[static_cast<std::size_t>(net.projection_index("plastic"))].plasticity.at(0);
+  pl.params["kappa_NMDA"] = kappa;
+  if (lfs) {
+    auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
+    pre.clear();
+    for (int k = 0; k < 900; ++k) pre.push_back(1000.0 + 1000.0 * k);
+  }
+  net.run.duration = duration_ms;
+  net.recorders = {net.recorders.at(0)};  // the postsynaptic spikes
+  auto sim = make_simulation(net, {backend_choice::cpu, 1});
+  const int j = net.projection_index("plastic");
+  const auto rho0 = sim->synapse_variable(j, "rho");
+  sim->advance(net.steps());
+  const auto rho1 = sim->synapse_variable(j, "rho");
+  post_spikes = static_cast<int>(sim->results().spike_recorders.at(0).step.size());
+  const double b = 5.28145;  // hippocampal slices (GB2012 Table S1)
+  double e0 = 0, e1 = 0;
+  for (std::size_t s = 0; s < rho0.size(); ++s) {
+    e0 += 1.0 + (b - 1.0) * rho0[s];
+    e1 += 1.0 + (b - 1.0) * rho1[s];
+  }
+  return e1 / e0;
+}
+
+TEST(Protocol, P_CTRL_1_nmda_block_abolishes_plasticity_graupner_brunel) {
+  int spikes_stet = -1, spikes_lfs = -1, spikes_control = -1;
+  const double stet = ctrl1_change(0.0, false, 3660000.0, spikes_stet);  // the protocol file as it is: 61 min
+  const double lfs = ctrl1_change(0.0, true, 1000.0 + 900000.0 + 60000.0, spikes_lfs);
+  const double control = ctrl1_change(1.0, false, 1300000.0, spikes_control);  // to 100 s after the third train
+  std::printf("P-CTRL-1 Graupner-Brunel: blocked STET %.5f, blocked LFS %.5f, control STET %.4f; postsynaptic spikes %d, %d, %d\n",
+              stet, lfs, control, spikes_stet, spikes_lfs, spikes_control);
+  EXPECT_EQ(spikes_stet + spikes_lfs + spikes_control, 0) << "presynaptic stimulation only";
+  EXPECT_NEAR(stet, 1.0, 0.03);
+  EXPECT_NEAR(lfs, 1.0, 0.03);
+  EXPECT_GT(control, 1.1) << "without the block the same STET must potentiate";
+}
+
 }  // namespace engram
