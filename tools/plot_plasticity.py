@@ -75,6 +75,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROTOCOL = os.path.join(REPO, "models", "protocols", "P-STDP-2_graupner_brunel_DP.json")
 LTD_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-LTD-1_shouval_frequency.json")
+GB_BLOCK_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-CTRL-1_graupner_brunel_nmda_block.json")
 LTP_PROTOCOL = os.path.join(REPO, "models", "protocols", "P-LTP-1_tagging_capture.json")
 
 # Science dossier (shared/science/protocols.md, P-STDP-2): DP row of the table plus the four
@@ -728,10 +729,28 @@ def meta_figure(args, workdir):
     save_figure(fig, args, "img_plasticity_meta.png")
 
 
+def gb_block_run(args, workdir, kappa, lfs, duration_ms, label):
+    """P-CTRL-1 on the reduced model: mean efficacy / start (snapshots of rho every minute)."""
+    with open(GB_BLOCK_PROTOCOL) as f:
+        m = json.load(f)
+    plastic_rule = m["projections"][0]["plasticity"]
+    plastic_rule["params"]["kappa_NMDA"] = kappa
+    if lfs:
+        m["populations"][0]["spike_times"] = [[1000.0 + 1000.0 * k for k in range(900)]]
+    m["run"]["duration"] = duration_ms
+    m["recorders"] = [{"type": "weights", "projection": "plastic", "variable": "rho",
+                       "times": [float(t) for t in np.arange(0.0, duration_ms + 1.0, 60000.0)]}]
+    out = engram_run(args, m, workdir, label)
+    rho, times, _ = rule_variable(out, "rho", "plastic")
+    b = 5.28145  # hippocampal slices
+    eff = (1.0 + (b - 1.0) * rho).mean(axis=1)
+    return times / 60000.0, eff / eff[0]
+
+
 def nmda_block_figure(args, workdir):
     with open(LTD_PROTOCOL) as f:
         base = json.load(f)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, (ax, ax_gb) = plt.subplots(1, 2, figsize=(13, 4))
     for f_hz, colour in ((3, "C1"), (50, "C0")):
         for block, style in ((0.0, "-"), (1.0, "--")):
             m = copy.deepcopy(base)
@@ -745,6 +764,19 @@ def nmda_block_figure(args, workdir):
     ax.set_ylabel("W / W0")
     ax.set_title("P-CTRL-1: blocking NMDA receptors abolishes LTD and LTP (Shouval rule)", fontsize=10)
     ax.legend(fontsize=8, loc="center right")
+    # The reduced model: C_pre = 0 (kappa_NMDA = 0), presynaptic stimulation only.
+    runs = ((1.0, False, "C0", "-", "STET, control"), (0.0, False, "C0", "--", "STET, NMDA blocked (C_pre = 0)"),
+            (0.0, True, "C1", "--", "LFS 1 Hz, NMDA blocked"))
+    for kappa, lfs, colour, style, label in runs:
+        t, e = gb_block_run(args, workdir, kappa, lfs, 3660000.0, "gb_block_" + label.split(",")[0].split()[0] + f"_{kappa:g}")
+        progress(f"P-CTRL-1 reduced model, {label}: efficacy x{e[-1]:.4f} after {t[-1]:.0f} min")
+        ax_gb.plot(t, e, style, color=colour, label=f"{label}: x{e[-1]:.3f} at {t[-1]:.0f} min")
+    for k in range(3):
+        ax_gb.axvspan(1.0 / 60 + 10 * k, 1.0 / 60 + 10 * k + 1.0 / 60, color="0.85")
+    ax_gb.set_xlabel("time (min); grey: the three STET trains")
+    ax_gb.set_ylabel("mean efficacy / start")
+    ax_gb.set_title("P-CTRL-1 on the reduced model (Graupner-Brunel, hippocampal slices)", fontsize=10)
+    ax_gb.legend(fontsize=8)
     save_figure(fig, args, "img_plasticity_nmda_block.png")
 
 
@@ -917,7 +949,7 @@ def main():
     if not (os.path.isfile(args.engram) and os.access(args.engram, os.X_OK)):
         sys.exit(f"plot_plasticity: engram binary not found or not executable: {args.engram}\n"
                  "Build it first (see README) or pass --engram PATH.")
-    for path in (PROTOCOL, LTD_PROTOCOL, LTP_PROTOCOL):
+    for path in (PROTOCOL, LTD_PROTOCOL, LTP_PROTOCOL, GB_BLOCK_PROTOCOL):
         if not os.path.isfile(path):
             sys.exit(f"plot_plasticity: protocol file missing: {path}")
     os.makedirs(args.outdir, exist_ok=True)
