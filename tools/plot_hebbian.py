@@ -68,9 +68,10 @@ def load(folder):
 
 def plot_records(files, out):
     """The full-length runs from their records (bench/hebbian_from_checkpoint.py)."""
-    fig, ax = plt.subplots(1, 2, figsize=(12, 4.2))
-    for path, colour in zip(files, ("tab:red", "tab:blue", "tab:green", "tab:purple")):
-        r = json.load(open(path))
+    records = [json.load(open(path)) for path in files]
+    snapshots = any("EE_weight_snapshots" in r for r in records)
+    fig, ax = plt.subplots(1, 3 if snapshots else 2, figsize=(17 if snapshots else 12, 4.2))
+    for r, colour in zip(records, ("tab:red", "tab:blue", "tab:green", "tab:purple")):
         e = np.array(r["rates_hz"]["E"])
         per_min = int(round(60.0 / r["rate_bin_s"]))
         m = e[: len(e) // per_min * per_min].reshape(-1, per_min).mean(axis=1)  # 1-minute means
@@ -82,6 +83,16 @@ def plot_records(files, out):
         ax[1].step(centres, np.maximum(w["histogram"], 0.8), where="mid", color=colour,
                    label=f"{label}, at {r['simulated_s'] / 3600:.1f} h (mean {w['mean']:.3f} mV)")
         print(f"{label}: {r['simulated_s'] / 3600:.2f} h; runaway {r['time_to_runaway_s']} s; mean weight {w['mean']:.4f}")
+        if "EE_weight_snapshots" in r:  # a finished run: mean and spread at every snapshot
+            snap = r["EE_weight_snapshots"]
+            t = [x["t_h"] for x in snap]
+            ax[2].plot(t, [x["sd"] for x in snap], "o-", color=colour, label=f"{label}: SD")
+            ax[2].plot(t, [x["max"] - x["mean"] for x in snap], "^:", color=colour, label=f"{label}: max - mean")
+    if snapshots:
+        ax[2].set_xlabel("biological time (h)")
+        ax[2].set_ylabel("E→E weight spread (mV)")
+        ax[2].set_title("scaling holds the mean weight, not the spread", fontsize=10)
+        ax[2].legend(fontsize=8)
     ax[0].set_yscale("log")
     ax[0].axhline(5.0, color="k", lw=0.8, ls=":")
     ax[0].set_xlabel("biological time (h)")
