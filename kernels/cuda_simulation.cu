@@ -240,8 +240,8 @@ class cuda_simulation final : public simulation {
     state_blocks b;
     b.emplace_back("step", to_bytes(std::vector<std::uint64_t>{step_}));
     for (std::size_t p = 0; p < pops_.size(); ++p) {
-      b.emplace_back(block("pop", p, ".soa"), to_bytes(pops_[p].soa.to_host()));
-      b.emplace_back(block("pop", p, ".cursor"), to_bytes(source_progress(pops_[p])));
+      b.emplace_back(population_block(p, "soa"), to_bytes(pops_[p].soa.to_host()));
+      b.emplace_back(population_block(p, "cursor"), to_bytes(source_progress(pops_[p].src_cursor.to_host(), pops_[p].src_ptr.to_host())));
     }
     std::vector<std::int64_t> ring;
     for (const auto& ps : pops_) {
@@ -249,16 +249,15 @@ class cuda_simulation final : public simulation {
       ring.insert(ring.end(), part.begin(), part.end());
     }
     b.emplace_back("ring", to_bytes(ring));
-    for (std::size_t j = 0; j < projs_.size(); ++j) b.emplace_back(block("proj", j, ".weight"), to_bytes(projs_[j].weight.to_host()));
+    for (std::size_t j = 0; j < projs_.size(); ++j) b.emplace_back(projection_block(j, "weight"), to_bytes(projs_[j].weight.to_host()));
     for (std::size_t p = 0; p < pops_.size(); ++p)
-      if (pops_[p].hist_len) b.emplace_back(block("pop", p, ".hist"), to_bytes(pops_[p].hist.to_host()));
+      if (pops_[p].hist_len) b.emplace_back(population_block(p, "hist"), to_bytes(pops_[p].hist.to_host()));
     for (std::size_t j = 0; j < projs_.size(); ++j)
       for (std::size_t k = 0; k < projs_[j].rules.size(); ++k) {
         const auto& r = projs_[j].rules[k];
-        const std::string rule = block("proj", j, ".rule") + std::to_string(k);
-        b.emplace_back(rule + "_state", to_bytes(r.state.to_host()));
-        b.emplace_back(rule + "_pre", to_bytes(r.pre.to_host()));
-        b.emplace_back(rule + "_post", to_bytes(r.post.to_host()));
+        b.emplace_back(rule_block(j, k, "state"), to_bytes(r.state.to_host()));
+        b.emplace_back(rule_block(j, k, "pre"), to_bytes(r.pre.to_host()));
+        b.emplace_back(rule_block(j, k, "post"), to_bytes(r.post.to_host()));
       }
     export_recording(rec_, b);
     return b;
@@ -270,13 +269,11 @@ class cuda_simulation final : public simulation {
     from_block(b, "step", step);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       auto& ps = pops_[p];
-      restore(b, block("pop", p, ".soa"), ps.soa);
+      restore(b, population_block(p, "soa"), ps.soa);
       if (ps.src_cursor.size()) {  // a longer resumed run has longer trains
         std::vector<std::uint64_t> progress(ps.src_cursor.size());
-        from_block(b, block("pop", p, ".cursor"), progress);
-        const auto ptr = ps.src_ptr.to_host();
-        for (std::size_t i = 0; i < progress.size(); ++i) progress[i] = std::min(ptr[i] + progress[i], ptr[i + 1]);
-        ps.src_cursor.assign(progress);
+        from_block(b, population_block(p, "cursor"), progress);
+        ps.src_cursor.assign(cursors_from_progress(progress, ps.src_ptr.to_host()));
       }
     }
     std::size_t ring_total = 0;
@@ -288,16 +285,15 @@ class cuda_simulation final : public simulation {
       ps.ring.assign({ring.begin() + static_cast<std::ptrdiff_t>(at), ring.begin() + static_cast<std::ptrdiff_t>(at + ps.ring.size())});
       at += ps.ring.size();
     }
-    for (std::size_t j = 0; j < projs_.size(); ++j) restore(b, block("proj", j, ".weight"), projs_[j].weight);
+    for (std::size_t j = 0; j < projs_.size(); ++j) restore(b, projection_block(j, "weight"), projs_[j].weight);
     for (std::size_t p = 0; p < pops_.size(); ++p)
-      if (pops_[p].hist_len) restore(b, block("pop", p, ".hist"), pops_[p].hist);
+      if (pops_[p].hist_len) restore(b, population_block(p, "hist"), pops_[p].hist);
     for (std::size_t j = 0; j < projs_.size(); ++j)
       for (std::size_t k = 0; k < projs_[j].rules.size(); ++k) {
         auto& r = projs_[j].rules[k];
-        const std::string rule = block("proj", j, ".rule") + std::to_string(k);
-        restore(b, rule + "_state", r.state);
-        restore(b, rule + "_pre", r.pre);
-        restore(b, rule + "_post", r.post);
+        restore(b, rule_block(j, k, "state"), r.state);
+        restore(b, rule_block(j, k, "pre"), r.pre);
+        restore(b, rule_block(j, k, "post"), r.post);
       }
     import_recording(b, rec_);
     step_ = step[0];
@@ -349,21 +345,12 @@ class cuda_simulation final : public simulation {
     for (auto& pj : projs_)
       for (auto& r : pj.rules) zero(r.post_bound);
   }
-  static std::string block(const char* kind, std::size_t index, const char* what) { return kind + std::to_string(index) + what; }
   // A device array from the checkpoint block of the same name (and size).
   template <class T>
   static void restore(const state_blocks& b, const std::string& name, dev_array<T>& d) {
     std::vector<T> v(d.size());
     from_block(b, name, v);
     d.assign(v);
-  }
-  // Spikes each source neuron has emitted (its cursor relative to its own train; as the CPU's).
-  static std::vector<std::uint64_t> source_progress(const device_population& ps) {
-    if (!ps.src_cursor.size()) return {};
-    const auto cursor = ps.src_cursor.to_host(), ptr = ps.src_ptr.to_host();
-    std::vector<std::uint64_t> v(cursor.size());
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = cursor[i] - ptr[i];
-    return v;
   }
 
   void check_memory() {

@@ -215,6 +215,8 @@ __device__ inline bool neuron_step_any(const pop_desc& p, std::uint64_t i, std::
 struct device_engine {
   const step_args& a;
   cg::grid_group grid;
+  std::uint64_t tid;      // this thread's rank in the grid
+  std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
 
   __device__ void deliver(std::uint64_t) {}    // fused into update_neurons
   __device__ void stimulate(std::uint64_t) {}  // fused into update_neurons
@@ -222,12 +224,11 @@ struct device_engine {
   __device__ void update_neurons(std::uint64_t t) {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     const auto local = static_cast<std::uint32_t>(t - a.flush_base);
-    const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     for (int pi = 0; pi < a.n_pops; ++pi) {
       const pop_desc& p = a.pops[pi];
-      if (grid.thread_rank() == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
+      if (tid == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
       // Whole warps iterate together so the ballot in append_spike is converged.
-      for (std::uint64_t base = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x; base < p.n; base += stride) {
+      for (std::uint64_t base = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x; base < p.n; base += threads) {
         const std::uint64_t i = base + threadIdx.x;
         bool fired = false;
         if (i < p.n) {
@@ -253,8 +254,6 @@ struct device_engine {
   // point with integer atomics, so the sum does not depend on the order.
   __device__ void propagate(std::uint64_t t) {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-    const std::uint64_t tid = grid.thread_rank();
-    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
       const spike_out& src = a.pops[pj.source].out;
@@ -263,14 +262,14 @@ struct device_engine {
       const std::uint64_t g = pj.group;
       const std::uint64_t lane = tid % g;
       if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-        walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) { return pj.weight[s]; });
+        walk_rows(pj, t, list, spikes, g, lane, [&](std::uint64_t s) { return pj.weight[s]; });
         continue;
       }
       const rule_desc& r = a.rules[pj.state_rule];
       with_rule(r.rule, [&]<class R>() {
         if constexpr (!plasticity::changes_weight<R>) {
           const auto& d = derived_of<R>(r);
-          walk_rows(pj, t, list, spikes, g, lane, tid, threads, [&](std::uint64_t s) {
+          walk_rows(pj, t, list, spikes, g, lane, [&](std::uint64_t s) {
             return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
           });
         }
@@ -281,7 +280,7 @@ struct device_engine {
 
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t t, const std::uint32_t* list, std::uint32_t spikes,
-                            std::uint64_t g, std::uint64_t lane, std::uint64_t tid, std::uint64_t threads, WeightOf&& weight_of) {
+                            std::uint64_t g, std::uint64_t lane, WeightOf&& weight_of) {
     for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       const std::uint64_t end = pj.row_ptr[pre + 1];
@@ -309,8 +308,7 @@ struct device_engine {
   // spike in a step, so the scan, not the walk, is most of the work; a group of threads per
   // neuron would read each flag separately. Whole warps iterate together (the ballot converges).
   template <class Walk>
-  __device__ static void for_each_flagged(const std::uint8_t* flags, std::uint64_t n, std::uint64_t tid, std::uint64_t threads,
-                                          Walk&& walk) {
+  __device__ void for_each_flagged(const std::uint8_t* flags, std::uint64_t n, Walk&& walk) const {
     const std::uint64_t lane = tid % 32, warps = threads / 32;
     for (std::uint64_t base = tid / 32 * 32; base < n; base += warps * 32) {
       const std::uint64_t i = base + lane;
@@ -354,14 +352,12 @@ struct device_engine {
   // writer; two rules of one projection that both pair spikes are separated by a barrier.
   __device__ void post_spike_plasticity(std::uint64_t t) {
     if (a.n_pairing == 0) return;
-    const std::uint64_t tid = grid.thread_rank();
-    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>) {
         const auto v = weight_view<R>(pj, r);
         const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
         if (!fired) return;
-        for_each_flagged(fired, pj.n_target, tid, threads, [&](std::uint64_t i, std::uint64_t lane) {
+        for_each_flagged(fired, pj.n_target, [&](std::uint64_t i, std::uint64_t lane) {
           const auto y = v.seen_post(i);
           const std::uint64_t end = pj.col_ptr[i + 1];
           for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += 32) {
@@ -383,39 +379,35 @@ struct device_engine {
   // The spike flags were written by update_neurons.
   __device__ void synapse_dynamics(std::uint64_t t) {
     if (a.n_plastic == 0) return;
-    const std::uint64_t tid = grid.thread_rank();
-    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>)
-        pre_spike_updates<R>(pj, r, t, tid, threads);
+        pre_spike_updates<R>(pj, r, t);
       else if constexpr (!plasticity::changes_weight<R>)
-        state_rule_traces<R>(pj, r, t, tid, threads, parity);
+        state_rule_traces<R>(pj, r, t, parity);
     });
     grid.sync();
     for_each_rule(false, [&]<class R>(int j, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::changes_weight<R>)
-        weight_rule_traces<R>(pj, r, t, tid, threads);
+        weight_rule_traces<R>(pj, r, t);
       else
-        state_rule_synapses<R>(pj, r, j, t, tid, threads, parity);
+        state_rule_synapses<R>(pj, r, j, t, parity);
     });
     grid.sync();
   }
   template <class R>
-  __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
-                                    std::uint64_t threads) {
+  __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
     const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
     if (!arrived) return;
-    for_each_flagged(arrived, pj.n_source, tid, threads, [&](std::uint64_t i, std::uint64_t lane) {
+    for_each_flagged(arrived, pj.n_source, [&](std::uint64_t i, std::uint64_t lane) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
       for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += 32) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
     });
   }
   template <class R>
-  __device__ void weight_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
-                                     std::uint64_t threads) {
+  __device__ void weight_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
     const pop_desc& tgt = a.pops[pj.target_pop];
     const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
@@ -424,8 +416,7 @@ struct device_engine {
     for (std::uint64_t i = tid; i < v.n_target; i += threads) v.step_post(i, fired && fired[i], tgt.soa[i]);  // soa[i]: v
   }
   template <class R>
-  __device__ void state_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint64_t tid,
-                                    std::uint64_t threads, std::uint32_t parity) {
+  __device__ void state_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint32_t parity) {
     const auto& d = derived_of<R>(r);
     const pop_desc& src = a.pops[pj.source];
     const pop_desc& tgt = a.pops[pj.target_pop];
@@ -446,8 +437,7 @@ struct device_engine {
     }
   }
   template <class R>
-  __device__ void state_rule_synapses(const proj_desc& pj, const rule_desc& r, int j, std::uint64_t t, std::uint64_t tid,
-                                      std::uint64_t threads, std::uint32_t parity) {
+  __device__ void state_rule_synapses(const proj_desc& pj, const rule_desc& r, int j, std::uint64_t t, std::uint32_t parity) {
     const auto& d = derived_of<R>(r);
     const real bound = __uint_as_float(r.post_bound[parity]);
     const std::uint64_t g = pj.group, lane = tid % g;
@@ -469,12 +459,10 @@ struct device_engine {
   // synapse) and the rescaling of weight rules, each followed by a barrier.
   __device__ void slow_processes(std::uint64_t t) {
     if (a.n_plastic == 0) return;
-    const std::uint64_t tid = grid.thread_rank();
-    const std::uint64_t threads = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
     for_each_rule(false, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::has_slow_processes<R>) {
         const auto& d = derived_of<R>(r);
-        if (due(R::slow_every(d), t)) slow_step<R>(pj, r, d, t, tid, threads);
+        if (due(R::slow_every(d), t)) slow_step<R>(pj, r, d, t);
       }
       if constexpr (plasticity::scales_weights<R>) {
         const auto v = weight_view<R>(pj, r);
@@ -490,8 +478,7 @@ struct device_engine {
   __device__ static bool due(std::uint32_t every, std::uint64_t t) { return every != 0 && (t + 1) % every == 0; }
   // Slow processes of a state rule: the per-neuron sum in fixed point, per neuron, per synapse.
   template <class R>
-  __device__ void slow_step(const proj_desc& pj, const rule_desc& r, const typename R::derived& d, std::uint64_t t,
-                            std::uint64_t tid, std::uint64_t threads) {
+  __device__ void slow_step(const proj_desc& pj, const rule_desc& r, const typename R::derived& d, std::uint64_t t) {
     for (std::uint64_t i = tid; i < pj.n_target; i += threads) r.post_sum[i] = 0;
     grid.sync();
     for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
@@ -520,7 +507,7 @@ struct device_engine {
       if ((t + 1) % pr.interval != 0) continue;
       any = true;
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
-      for (std::uint64_t c = grid.thread_rank(); c < pr.n_cells; c += static_cast<std::uint64_t>(gridDim.x) * blockDim.x)
+      for (std::uint64_t c = tid; c < pr.n_cells; c += threads)
         pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
     }
     if (any) grid.sync();  // the next update overwrites the state just read
@@ -552,7 +539,8 @@ __global__ void run_steps(step_args a) {
   a.pops = pops;
   a.projs = projs;
   a.rules = rules;
-  device_engine e{a, cg::this_grid()};
+  cg::grid_group grid = cg::this_grid();
+  device_engine e{a, grid, grid.thread_rank(), static_cast<std::uint64_t>(gridDim.x) * blockDim.x};
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
 

@@ -176,19 +176,19 @@ class cpu_simulation final : public simulation {
     state_blocks b;
     b.emplace_back("step", to_bytes(std::vector<std::uint64_t>{step_}));
     for (std::size_t p = 0; p < pops_.size(); ++p) {
-      b.emplace_back(fmt::format("pop{}.soa", p), to_bytes(pops_[p].soa));
-      b.emplace_back(fmt::format("pop{}.cursor", p), to_bytes(source_progress(pops_[p])));
+      b.emplace_back(population_block(p, "soa"), to_bytes(pops_[p].soa));
+      b.emplace_back(population_block(p, "cursor"), to_bytes(source_progress(pops_[p].src_cursor, pops_[p].src_ptr)));
     }
     b.emplace_back("ring", to_bytes(ring_));
-    for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(fmt::format("proj{}.weight", j), to_bytes(tables_[j].weight));
+    for (std::size_t j = 0; j < tables_.size(); ++j) b.emplace_back(projection_block(j, "weight"), to_bytes(tables_[j].weight));
     for (std::size_t p = 0; p < pops_.size(); ++p)
-      if (pops_[p].hist_len) b.emplace_back(fmt::format("pop{}.hist", p), to_bytes(pops_[p].hist));
+      if (pops_[p].hist_len) b.emplace_back(population_block(p, "hist"), to_bytes(pops_[p].hist));
     for (std::size_t j = 0; j < plastic_.size(); ++j)
       for (std::size_t k = 0; k < plastic_[j].rules.size(); ++k) {
         const auto& r = plastic_[j].rules[k];
-        b.emplace_back(fmt::format("proj{}.rule{}_state", j, k), to_bytes(r.setup.state));
-        b.emplace_back(fmt::format("proj{}.rule{}_pre", j, k), to_bytes(r.pre));
-        b.emplace_back(fmt::format("proj{}.rule{}_post", j, k), to_bytes(r.post));
+        b.emplace_back(rule_block(j, k, "state"), to_bytes(r.setup.state));
+        b.emplace_back(rule_block(j, k, "pre"), to_bytes(r.pre));
+        b.emplace_back(rule_block(j, k, "post"), to_bytes(r.post));
       }
     export_recording(rec_, b);
     return b;
@@ -199,22 +199,21 @@ class cpu_simulation final : public simulation {
     from_block(b, "step", step);
     step_ = step[0];
     for (std::size_t p = 0; p < pops_.size(); ++p) {
-      from_block(b, fmt::format("pop{}.soa", p), pops_[p].soa);
+      from_block(b, population_block(p, "soa"), pops_[p].soa);
       std::vector<std::uint64_t> progress(pops_[p].src_cursor.size());
-      from_block(b, fmt::format("pop{}.cursor", p), progress);
-      for (std::size_t i = 0; i < progress.size(); ++i)  // a longer resumed run has longer trains
-        pops_[p].src_cursor[i] = std::min(pops_[p].src_ptr[i] + progress[i], pops_[p].src_ptr[i + 1]);
+      from_block(b, population_block(p, "cursor"), progress);
+      pops_[p].src_cursor = cursors_from_progress(progress, pops_[p].src_ptr);
     }
     from_block(b, "ring", ring_);
-    for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, fmt::format("proj{}.weight", j), tables_[j].weight);
+    for (std::size_t j = 0; j < tables_.size(); ++j) from_block(b, projection_block(j, "weight"), tables_[j].weight);
     for (std::size_t p = 0; p < pops_.size(); ++p)
-      if (pops_[p].hist_len) from_block(b, fmt::format("pop{}.hist", p), pops_[p].hist);
+      if (pops_[p].hist_len) from_block(b, population_block(p, "hist"), pops_[p].hist);
     for (std::size_t j = 0; j < plastic_.size(); ++j)
       for (std::size_t k = 0; k < plastic_[j].rules.size(); ++k) {
         auto& r = plastic_[j].rules[k];
-        from_block(b, fmt::format("proj{}.rule{}_state", j, k), r.setup.state);
-        from_block(b, fmt::format("proj{}.rule{}_pre", j, k), r.pre);
-        from_block(b, fmt::format("proj{}.rule{}_post", j, k), r.post);
+        from_block(b, rule_block(j, k, "state"), r.setup.state);
+        from_block(b, rule_block(j, k, "pre"), r.pre);
+        from_block(b, rule_block(j, k, "post"), r.post);
       }
     import_recording(b, rec_);
   }
@@ -582,22 +581,22 @@ class cpu_simulation final : public simulation {
         for (std::uint64_t s = tab.row_ptr[i]; s < tab.row_ptr[i + 1]; ++s) w[s] = v.after_pre_spike(w[s], x, tab.target[s]);
       });
     }
-    // Every trace, every step: branch-free updates over the spike flags, so the loops vectorise
-    // (they ran once per rule and projection and were most of a plastic network's step).
     const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(v.d));
     if (no_spikes_.size() < std::max(v.n_source, v.n_target)) no_spikes_.assign(std::max(v.n_source, v.n_target), 0);
-    const std::uint8_t* a = arrived ? arrived : no_spikes_.data();  // zeros before the first arrival
-    const std::uint8_t* f = fired ? fired : no_spikes_.data();
-    const real* vm = tgt.soa.data();  // state variable 0 is the membrane potential of every model
-    // A fresh copy of the view that no lambda has seen: otherwise the compiler must assume the
-    // stores to the traces may change it, reloads its fields every iteration and does not
-    // vectorise.
-    const weight_rule_view<R> tv = v;
-    const std::uint64_t n_source = tv.n_source, n_target = tv.n_target;
+    step_traces(v, arrived ? arrived : no_spikes_.data(), fired ? fired : no_spikes_.data(),  // zeros before the first spikes
+                tgt.soa.data());  // state variable 0 is the membrane potential of every model
+  }
+  // Every trace of a weight rule, every step: branch-free updates over the spike flags, so the
+  // loops vectorise (they ran once per rule and projection and were most of a plastic network's
+  // step). The view comes by value: one that lambdas had captured by reference would have to be
+  // reloaded at every iteration, and the loops would stay scalar.
+  template <class R>
+  static void step_traces(const weight_rule_view<R> v, const std::uint8_t* arrived, const std::uint8_t* fired, const real* vm) {
+    const std::uint64_t n_source = v.n_source, n_target = v.n_target;
 #pragma omp simd
-    for (std::uint64_t i = 0; i < n_source; ++i) tv.step_pre(i, a[i] != 0);
+    for (std::uint64_t i = 0; i < n_source; ++i) v.step_pre(i, arrived[i] != 0);
 #pragma omp simd
-    for (std::uint64_t i = 0; i < n_target; ++i) tv.step_post(i, f[i] != 0, vm[i]);
+    for (std::uint64_t i = 0; i < n_target; ++i) v.step_post(i, fired[i] != 0, vm[i]);
   }
   // Weight rules that rescale weights (synaptic_scaling) every slow_every steps.
   template <class R>
@@ -614,15 +613,6 @@ class cpu_simulation final : public simulation {
   weight_rule_view<R> weight_view(std::size_t j, std::size_t k) {
     auto& r = plastic_[j].rules[k];
     return {derived_of<R>(r), r.pre.data(), source_of(j).n, r.post.data(), target_of(j).n};
-  }
-
-  // Spikes each source neuron has emitted: its cursor relative to its own train, so that a
-  // checkpoint stays valid when a resumed run is longer (Poisson trains then grow, and every
-  // neuron's train starts later in the schedule).
-  static std::vector<std::uint64_t> source_progress(const population_state& ps) {
-    std::vector<std::uint64_t> v(ps.src_cursor.size());
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = ps.src_cursor[i] - ps.src_ptr[i];
-    return v;
   }
 
   // Appends the indices of the set flags, ascending; skips 8 clear flags at a time (few neurons

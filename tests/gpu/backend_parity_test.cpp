@@ -65,14 +65,7 @@ INSTANTIATE_TEST_SUITE_P(Models, BackendParity,
                                          parity_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0},
                                          parity_case{"tests/cli/hebbian_plastic_small.json", 2000.0},
                                          parity_case{"tests/gpu/data/weight_rules_network.json", 1000.0}),
-                         [](const testing::TestParamInfo<parity_case>& i) {
-                           std::string n = i.param.file;
-                           n = n.substr(n.rfind('/') + 1);
-                           n = n.substr(0, n.find('.'));
-                           for (auto& ch : n)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+                         [](const testing::TestParamInfo<parity_case>& i) { return case_name(i.param.file); });
 
 TEST(BackendChoice, AutoPicksCudaWhenUsable) {
   std::string why;

@@ -92,10 +92,6 @@ INSTANTIATE_TEST_SUITE_P(Models, GpuCheckpoint,
                                          checkpoint_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0},
                                          checkpoint_case{"tests/gpu/data/coba_plastic_1000_80.json", 300.0},
                                          checkpoint_case{"tests/gpu/data/weight_rules_network.json", 600.0}),
-                         [](const testing::TestParamInfo<checkpoint_case>& i) {
-                           std::string n = i.param.file;
-                           n = n.substr(n.rfind('/') + 1);
-                           return n.substr(0, n.find('.'));
-                         });
+                         [](const testing::TestParamInfo<checkpoint_case>& i) { return case_name(i.param.file); });
 
 }  // namespace

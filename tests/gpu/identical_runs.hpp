@@ -5,6 +5,7 @@
 // checkpoint restores (tests/gpu/*_test.cpp).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ inline run_result collect(simulation& sim, const network& net) {
         r.rule_state.push_back(sim.synapse_variable(static_cast<int>(j), v.name));
   for (std::size_t j = 0; j < net.projections.size(); ++j) r.weights.push_back(sim.weights(static_cast<int>(j)));
   return r;
+}
+
+// A gtest name for a test case made from a model file: its base name, letters and digits only.
+inline std::string case_name(std::string file) {
+  file = file.substr(file.rfind('/') + 1);
+  file = file.substr(0, file.find('.'));
+  for (auto& ch : file)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return file;
 }
 
 inline void expect_same_floats(const std::vector<float>& a, const std::vector<float>& b, const std::string& what) {

@@ -18,14 +18,21 @@ namespace {
 
 constexpr const char* protocol_file = ENGRAM_SOURCE_DIR "/models/protocols/P-LTD-1_shouval_frequency.json";
 
-// W at the end of 900 pulses at f_hz, relative to W0 = 0.25.
-double w_ratio(double f_hz, double nmda_block = 0.0) {
+// The protocol file with `pulses` presynaptic pulses at f_hz from 1 s (on the dt grid), run until
+// `tail_ms` after the last, without recorders.
+network pulse_train(double f_hz, int pulses, double tail_ms) {
   network net = load_model_file(protocol_file);
   auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
   pre.clear();
-  for (int k = 0; k < 900; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
-  net.run.duration = pre.back() + 100.0;
+  for (int k = 0; k < pulses; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
+  net.run.duration = pre.back() + tail_ms;
   net.recorders.clear();
+  return net;
+}
+
+// W at the end of 900 pulses at f_hz, relative to W0 = 0.25.
+double w_ratio(double f_hz, double nmda_block = 0.0) {
+  network net = pulse_train(f_hz, 900, 100.0);
   net.projections[static_cast<std::size_t>(net.projection_index("synapse"))].plasticity.at(0).params["nmda_block"] = nmda_block;
   auto sim = make_simulation(net, {backend_choice::cpu, 1});
   sim->advance(net.steps());
@@ -62,12 +69,7 @@ TEST(Protocol, P_LTD_1_shouval_frequency_response) {
 // every step and summed in double here (within 1e-3: Q is a float sum).
 TEST(Protocol, M4_3_excess_calcium_readout_separates_ltd_and_ltp) {
   const auto run_q = [](double f_hz, double& q_from_trace) {
-    network net = load_model_file(protocol_file);
-    auto& pre = net.populations[static_cast<std::size_t>(net.population_index("pre"))].spike_times[0];
-    pre.clear();
-    for (int k = 0; k < 100; ++k) pre.push_back(1000.0 + std::round(k * 1000.0 / f_hz / net.run.dt) * net.run.dt);
-    net.run.duration = pre.back() + 500.0;
-    net.recorders.clear();
+    const network net = pulse_train(f_hz, 100, 500.0);
     auto sim = make_simulation(net, {backend_choice::cpu, 1});
     const int j = net.projection_index("synapse");
     q_from_trace = 0.0;
