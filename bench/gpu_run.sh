@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests sanitize bench plastic weights microcircuit"), to spend
+# SECTIONS picks what runs (default "tests sanitize bench plastic weights microcircuit procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests sanitize bench plastic weights microcircuit} "
+sections=" ${SECTIONS:-tests sanitize bench plastic weights microcircuit procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -21,7 +21,7 @@ $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED
 fi
 if has sanitize; then
   echo "== compute-sanitizer"
-  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*'}
+  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*:*coba_procedural*'}
   compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
   compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
 fi
@@ -85,5 +85,13 @@ python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; 
 run pd14_static_all_spikes cuda $pd ${PD14_MS:-10000}
 run pd14_static_no_recording cuda $m/pd14_no_recording.json ${PD14_MS:-10000}
 run pd14_plastic cuda models/networks/potjans_diesmann_2014_plastic.json ${PD14_MS:-10000}
+fi
+if has procedural; then
+echo "== procedural connectivity (issue 7): Brunel with fixed_probability, stored vs procedural, then 10^10 synapses"
+python3 bench/make_scaled_models.py $m --brunel-fp ${BRUNEL_FP_SIZES:-12500 125000 1250000} 8000000 --duration 1000
+for n in ${BRUNEL_FP_SIZES:-12500 125000 1250000}; do
+  for st in table procedural; do run brunel_fp_${st}_$n cuda $m/brunel_fp_${st}_$n.json $([ $n -ge 1000000 ] && echo 100 || echo 500); done
+done
+run brunel_fp_procedural_8000000 cuda $m/brunel_fp_procedural_8000000.json ${BIG_MS:-100}
 fi
 echo "== done"

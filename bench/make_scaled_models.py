@@ -11,7 +11,10 @@ in-degree K whose synapses follow the Graupner & Brunel (2012) rule (cortical-sl
 the synapses starting UP); the DOWN weight is 6 nS x 80/K / 3.2 so that the mean efficacy
 (w0 (1 + (b-1)/2) = 3.2 w0) keeps COBA's mean E->E drive. The "_static" twin has the same
 network without the rule, so the difference of the two run times is the cost of plasticity.
-usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--coba-plastic N:K ...] [--duration MS]
+Brunel with fixed_probability connectors (p = C/N) in two twins, procedural and stored
+("table"), for issue 7's procedural-connectivity benchmark and its 10^10-synapse network.
+usage: make_scaled_models.py OUTDIR [--coba N ...] [--brunel N ...] [--coba-plastic N:K ...]
+                             [--brunel-fp N ...] [--duration MS]
 """
 import argparse, json, os
 
@@ -76,12 +79,28 @@ def brunel(n, duration):
             "run": {"dt": 0.1, "duration": duration, "seed": 1}, "populations": pops, "projections": projs,
             "stimuli": stims, "recorders": [{"type": "spikes", "population": "E"}]}
 
+def brunel_fp(n, duration, storage):
+    """Brunel model A (AI) with each pair connected with probability C/N_source (in-degrees
+    binomial around C_E = 1000 and C_I = 250 instead of exact), so that its projections can be
+    procedural: N x 1250 synapses, 10^10 at N = 8M."""
+    m = brunel(n, duration)
+    sizes = {p["name"]: p["size"] for p in m["populations"]}
+    for pr in m["projections"]:
+        k = pr["connector"]["indegree"]
+        pr["connector"] = {"type": "fixed_probability", "p": k / sizes[pr["source"]]}
+        pr["storage"] = storage
+    m["name"] = f"brunel_fp_{storage}_{n}"
+    m["description"] = (f"Brunel 2000 model A, AI state (g=5, eta=2), fixed_probability C/N, {storage} synapses")
+    return m
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--coba", type=int, nargs="*", default=[])
     ap.add_argument("--brunel", type=int, nargs="*", default=[])
     ap.add_argument("--coba-plastic", nargs="*", default=[], metavar="N:K")
+    ap.add_argument("--brunel-fp", type=int, nargs="*", default=[],
+                    help="Brunel with fixed_probability connectors, procedural and stored (table) twins")
     ap.add_argument("--rules", nargs="*", default=["graupner_brunel"], choices=sorted(RULES),
                     help="plasticity rules of the --coba-plastic models (each also gets the static twin)")
     ap.add_argument("--duration", type=float, default=1000.0)
@@ -98,3 +117,7 @@ if __name__ == "__main__":
         json.dump(m, open(os.path.join(a.outdir, m["name"] + ".json"), "w"), indent=1)
     for n in a.brunel:
         json.dump(brunel(n, a.duration), open(os.path.join(a.outdir, f"brunel_{n}.json"), "w"), indent=1)
+    for n in a.brunel_fp:
+        for storage in ("procedural", "table"):
+            m = brunel_fp(n, a.duration, storage)
+            json.dump(m, open(os.path.join(a.outdir, m["name"] + ".json"), "w"), indent=1)

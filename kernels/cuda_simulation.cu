@@ -110,6 +110,7 @@ struct device_projection {
   dev_array<std::uint32_t> target;
   dev_array<float> weight;
   dev_array<std::uint16_t> delay;
+  dev_array<row_rule> rows;  // one element for a procedural projection (arrays above empty)
   int source = -1, target_pop = -1, port = 0;
   std::uint32_t group = 32;
   std::vector<device_rule> rules;  // the "plasticity" list, in order
@@ -310,6 +311,10 @@ class cuda_simulation final : public simulation {
   }
   void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                 std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
+    if (tables_.at(static_cast<std::size_t>(projection)).procedural) {  // static: regenerated on the host
+      move_out(build_synapses(net_, static_cast<std::size_t>(projection), true), row_ptr, target, weight, delay);
+      return;
+    }
     flush();
     const auto& d = projs_.at(static_cast<std::size_t>(projection));
     d.row_ptr.download(row_ptr, d.row_ptr.size());
@@ -358,8 +363,8 @@ class cuda_simulation final : public simulation {
     ENGRAM_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
     const memory_estimate m = estimate_memory(net_);
     // Device: the synapse arrays, neuron state and ring buffers (the host keeps the build).
-    const double synapse_bytes = static_cast<double>(m.synapses) * static_cast<double>(synapse_table::bytes_per_synapse);
-    const double other = static_cast<double>(m.bytes) - static_cast<double>(m.synapses) * (synapse_table::bytes_per_synapse + 16.0);
+    const double synapse_bytes = static_cast<double>(m.stored_synapses) * static_cast<double>(synapse_table::bytes_per_synapse);
+    const double other = static_cast<double>(m.bytes) - static_cast<double>(m.stored_synapses) * (synapse_table::bytes_per_synapse + 16.0);
     const double need = synapse_bytes + std::max(0.0, other) + 256.0 * 1024 * 1024;
     if (need > static_cast<double>(free_b))
       throw backend_unavailable(net_.source_file + ": the network needs about " + std::to_string(need / 1073741824.0) +
@@ -417,7 +422,12 @@ class cuda_simulation final : public simulation {
     d.source = net_.population_index(pr.source);
     d.target_pop = net_.population_index(pr.target);
     d.port = port_index(net_, d.target_pop, pr.receptor);
-    d.group = group_size(t.size(), t.row_ptr.size() - 1);
+    if (t.procedural) {
+      d.rows.upload(std::vector<row_rule>{*t.procedural});
+      d.group = 32;  // a warp per spike, its lanes over the row's segments
+    } else {
+      d.group = group_size(t.size(), t.row_ptr.size() - 1);
+    }
     projs_.push_back(std::move(d));
   }
 
@@ -557,6 +567,7 @@ class cuda_simulation final : public simulation {
       d.target = pj.target.get();
       d.weight = pj.weight.get();
       d.delay = pj.delay.get();
+      d.rows = pj.rows.size() ? pj.rows.get() : nullptr;
       d.ring = tgt.ring.get() + static_cast<std::uint64_t>(pj.port) * ring_len_ * tgt.n;
       d.n_target = tgt.n;
       d.target_pop = pj.target_pop;

@@ -34,13 +34,16 @@ ENGRAM_HOST_DEVICE inline double to_unit(std::uint32_t hi, std::uint32_t lo) {
   return (static_cast<double>(bits) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
-// A sequential stream of uniforms for one (domain, object, entity): used where a variable
-// number of draws is needed (connectivity, rejection sampling). Four 32-bit words per block.
+// A sequential stream of uniforms for one (domain, object, entity[, substream]): used where a
+// variable number of draws is needed (connectivity, rejection sampling). Four 32-bit words per
+// block; counter word 2 numbers the blocks and word 3 holds the substream, so substreams stay
+// apart for their first 2^33 uniforms.
 class stream {
  public:
-  ENGRAM_HOST_DEVICE stream(std::uint64_t seed, domain d, std::uint32_t object, std::uint32_t entity)
+  ENGRAM_HOST_DEVICE stream(std::uint64_t seed, domain d, std::uint32_t object, std::uint32_t entity,
+                            std::uint32_t substream = 0)
       : key_(make_key(seed)) {
-    ctr_ = {{(static_cast<std::uint32_t>(d) << 24) | (object & 0xffffffu), entity, 0u, 0u}};
+    ctr_ = {{(static_cast<std::uint32_t>(d) << 24) | (object & 0xffffffu), entity, 0u, substream}};
   }
   ENGRAM_HOST_DEVICE double uniform() {
     if (used_ == 2) refill();

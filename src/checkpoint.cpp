@@ -20,8 +20,10 @@ namespace {
 
 constexpr char magic[8] = {'E', 'N', 'G', 'R', 'A', 'M', 'C', 'K'};
 // 2: rule blocks per rule of a projection's list (proj<j>.rule<k>_*); 3: spike-source cursors
-// relative to each neuron's train, rule parameters in the fingerprint (2026-11-22).
-constexpr std::uint32_t format_version = 3;
+// relative to each neuron's train, rule parameters in the fingerprint (2026-11-22); 4: rows of
+// all_to_all, one_to_one and fixed_probability drawn in segments (models/connectivity_rows.hpp),
+// so a model file builds other synapses than under 3, and storage in the fingerprint (2026-11-23).
+constexpr std::uint32_t format_version = 4;
 
 std::uint64_t fnv1a(const char* data, std::size_t n, std::uint64_t h = 1469598103934665603ULL) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -56,7 +58,7 @@ std::uint64_t model_fingerprint(const network& net) {
     const auto& c = pr.conn;
     o << "proj " << pr.name << ' ' << pr.source << ' ' << pr.target << ' ' << pr.receptor << ' ' << static_cast<int>(c.type) << ' '
       << c.p << ' ' << c.n << ' ' << c.autapses << c.multapses << ' ' << c.pre.size() << ' ' << describe(pr.weight) << ' '
-      << describe(pr.delay);
+      << describe(pr.delay) << (pr.procedural ? " procedural" : "");
     for (const auto& rule : pr.plasticity) {
       o << " plastic " << rule.rule << '/' << rule.parameter_set;
       for (const auto& [k, v] : rule.params) o << ' ' << k << '=' << v;

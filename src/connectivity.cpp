@@ -1,10 +1,13 @@
 // Connectivity generation (DESIGN.md §1 layer 2). Each "generating neuron" (the presynaptic
 // neuron for most connectors, the postsynaptic one for fixed_indegree, a chunk of synapses for
 // fixed_total_number, a row for from_file) draws from its own Philox stream keyed by (seed,
-// projection, generator); generators run in parallel and their synapses are placed into the
-// CSR in generator order, so threads never change the result.
+// projection, generator), split further into segments of targets for the connectors whose rows
+// are written once for the host and for procedural projections (models/connectivity_rows.hpp);
+// generators run in parallel and their synapses are placed into the CSR in generator order, so
+// threads never change the result.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -71,9 +74,32 @@ void sort_rows_by_target(synapse_table& t) {
   }
 }
 
+// The rule of a connector whose rows each presynaptic neuron draws on its own.
+std::optional<row_rule> row_rule_of(const network& net, std::size_t index) {
+  const projection& pr = net.projections[index];
+  using k = connector::kind;
+  row_rule r;
+  switch (pr.conn.type) {
+    case k::all_to_all: r.type = row_rule::kind::all_to_all; break;
+    case k::one_to_one: r.type = row_rule::kind::one_to_one; break;
+    case k::fixed_probability: r.type = row_rule::kind::fixed_probability; break;
+    default: return std::nullopt;
+  }
+  r.projection = static_cast<std::uint32_t>(index);
+  r.n_target = static_cast<std::uint32_t>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
+  r.skip_self = r.type != row_rule::kind::one_to_one && pr.source == pr.target && !pr.conn.autapses;
+  r.seed = net.run.seed;
+  r.p = pr.conn.p;
+  r.log_1mp = pr.conn.p < 1.0 ? std::log1p(-pr.conn.p) : 0.0;
+  r.dt = net.run.dt;
+  r.weight = pr.weight;
+  r.delay = pr.delay;
+  return r;
+}
+
 }  // namespace
 
-synapse_table build_synapses(const network& net, std::size_t index) {
+synapse_table build_synapses(const network& net, std::size_t index, bool store) {
   const projection& pr = net.projections[index];
   const std::uint64_t ns = net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size;
   const std::uint64_t nt = net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size;
@@ -82,7 +108,20 @@ synapse_table build_synapses(const network& net, std::size_t index) {
   const double dt = net.run.dt;
   const std::uint64_t seed = net.run.seed;
   const auto proj_id = static_cast<std::uint32_t>(index);
+  const std::optional<row_rule> rows = row_rule_of(net, index);
   using k = connector::kind;
+
+  if (pr.procedural && !store) {  // validated: a row connector with bounded delays
+    synapse_table t;
+    t.procedural = rows;
+    t.max_delay = delay_steps(pr.delay.max_value(), dt);
+    std::uint64_t count = 0;
+#pragma omp parallel for schedule(dynamic, 64) reduction(+ : count)
+    for (std::uint64_t g = 0; g < ns; ++g)
+      generate_row(*rows, static_cast<std::uint32_t>(g), [&](std::uint32_t, float, double) { ++count; });
+    t.procedural_count = count;
+    return t;
+  }
 
   std::uint64_t generators = ns;
   if (c.type == k::fixed_indegree) generators = nt;
@@ -90,58 +129,40 @@ synapse_table build_synapses(const network& net, std::size_t index) {
   if (c.type == k::from_file) generators = c.pre.size();
 
   std::vector<std::vector<raw_synapse>> out(generators);
-  const double log_1mp = c.type == k::fixed_probability && c.p < 1.0 ? std::log1p(-c.p) : 0.0;
   bool delay_too_long = false;
   double bad_delay = 0.0;
 
 #pragma omp parallel for schedule(dynamic, 64)
   for (std::uint64_t g = 0; g < generators; ++g) {
-    rng::stream s(seed, rng::domain::connectivity, proj_id, static_cast<std::uint32_t>(g));
     auto& v = out[g];
-    auto add = [&](std::uint64_t pre, std::uint64_t post, std::size_t file_row = SIZE_MAX) {
-      double w, d;
-      if (file_row != SIZE_MAX && !c.weights.empty()) {
-        w = c.weights[file_row];
-        d = c.delays[file_row];
-      } else {
-        w = sample(pr.weight, s);
-        d = sample(pr.delay, s);
-      }
-      const double steps = std::floor(d / dt + 0.5);
-      if (steps > 65535.0) {
+    auto push = [&](std::uint64_t pre, std::uint64_t post, float w, double d) {
+      if (std::floor(d / dt + 0.5) > 65535.0) {
 #pragma omp critical
         {
           delay_too_long = true;
           bad_delay = d;
         }
       }
-      v.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), static_cast<float>(w),
-                   static_cast<std::uint16_t>(std::clamp(steps, 1.0, 65535.0))});
+      v.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), w, delay_steps(d, dt)});
+    };
+    if (rows) {
+      generate_row(*rows, static_cast<std::uint32_t>(g), [&](std::uint32_t j, float w, double d) { push(g, j, w, d); });
+      continue;
+    }
+    rng::stream s(seed, rng::domain::connectivity, proj_id, static_cast<std::uint32_t>(g));
+    auto add = [&](std::uint64_t pre, std::uint64_t post, std::size_t file_row = SIZE_MAX) {
+      if (file_row != SIZE_MAX && !c.weights.empty()) {
+        push(pre, post, static_cast<float>(c.weights[file_row]), c.delays[file_row]);
+        return;
+      }
+      const double w = sample(pr.weight, s);
+      push(pre, post, static_cast<float>(w), sample(pr.delay, s));
     };
     switch (c.type) {
       case k::all_to_all:
-        for (std::uint64_t j = 0; j < nt; ++j)
-          if (c.autapses || !same || j != g) add(g, j);
-        break;
       case k::one_to_one:
-        add(g, g);
-        break;
-      case k::fixed_probability: {
-        if (c.p <= 0.0) break;
-        // Geometric skipping: the gap to the next connected target is geometric with p.
-        std::uint64_t j = 0;
-        while (true) {
-          if (c.p < 1.0) {
-            const double gap = math::floor(math::log(s.uniform()) / log_1mp);
-            if (gap >= static_cast<double>(nt - j)) break;
-            j += static_cast<std::uint64_t>(gap);
-          }
-          if (j >= nt) break;
-          if (c.autapses || !same || j != g) add(g, j);
-          ++j;
-        }
-        break;
-      }
+      case k::fixed_probability:
+        break;  // rows, above
       case k::fixed_outdegree:
       case k::fixed_indegree: {
         const bool skip_self = same && !c.autapses;

@@ -158,7 +158,11 @@ class cpu_simulation final : public simulation {
   }
   void synapses(int projection, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
                 std::vector<float>& weight, std::vector<std::uint16_t>& delay) override {
-    const auto& t = tables_.at(static_cast<std::size_t>(projection));
+    if (tables_.at(static_cast<std::size_t>(projection)).procedural) {
+      move_out(build_synapses(net_, static_cast<std::size_t>(projection), true), row_ptr, target, weight, delay);
+      return;
+    }
+    const auto& t = tables_[static_cast<std::size_t>(projection)];
     row_ptr = t.row_ptr;
     target = t.target;
     weight = efficacies(static_cast<std::size_t>(projection));
@@ -304,6 +308,10 @@ class cpu_simulation final : public simulation {
       const auto& ps = pops_[p];
       if (ps.spikes.empty()) continue;
       for (int j : ps.outgoing) {
+        if (tables_[static_cast<std::size_t>(j)].procedural) {  // static, validated
+          propagate_procedural(ps, static_cast<std::size_t>(j), t);
+          continue;
+        }
         const rule_state* rule = plastic_[static_cast<std::size_t>(j)].efficacy_rule();
         if (!rule) {  // static, or weight rules only: the stored weight is the efficacy
           propagate_projection(ps, static_cast<std::size_t>(j), t, [](const synapse_table& tab, std::uint64_t s) { return tab.weight[s]; });
@@ -322,36 +330,58 @@ class cpu_simulation final : public simulation {
 
   // Each thread owns a contiguous range of target neurons and, in every spike's row (sorted
   // by target), adds only the synapses onto its range: no atomics, no per-thread copies, and
-  // each ring cell sums its inputs in row order, whatever the thread count.
-  template <class WeightOf>
-  void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
-    const synapse_table& tab = tables_[j];
+  // each ring cell sums its inputs in row order, whatever the thread count. Runs
+  // walk(ring, n, lo, hi) for each range [lo, hi) of the n target neurons, one thread each.
+  template <class Walk>
+  void by_target_range(const population_state& ps, std::size_t j, Walk&& walk) {
     const auto tgt = static_cast<std::size_t>(proj_target_[j]);
     const std::uint64_t n = pops_[tgt].n;
     std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[j]) * ring_len_ * n;
-    const std::uint64_t work = ps.spikes.size() * (tab.size() / std::max<std::uint64_t>(1, ps.n) + 1);
+    const std::uint64_t work = ps.spikes.size() * (tables_[j].size() / std::max<std::uint64_t>(1, ps.n) + 1);
     const int parts = work >= parallel_min_synapses ? threads_ : 1;
-    const auto walk = [&](std::uint64_t part) {
-      const auto lo = static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts));
-      const auto hi = static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts));
+    const auto range = [&](std::uint64_t part) {
+      walk(ring, n, static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts)),
+           static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts)));
+    };
+    if (parts > 1) {  // not an if() clause: see for_each_index
+#pragma omp parallel num_threads(parts)
+      range(static_cast<std::uint64_t>(omp_get_thread_num()));
+    } else {
+      range(0);
+    }
+  }
+
+  template <class WeightOf>
+  void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
+    const synapse_table& tab = tables_[j];
+    by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
       const std::uint32_t* target = tab.target.data();
       for (const std::uint32_t pre : ps.spikes) {
         const std::uint32_t* b = target + tab.row_ptr[pre];
         const std::uint32_t* e = target + tab.row_ptr[pre + 1];
-        if (parts > 1) {
+        if (hi - lo < n) {
           b = std::lower_bound(b, e, lo);
           e = std::lower_bound(b, e, hi);
         }
         for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
           ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
       }
-    };
-    if (parts > 1) {  // not an if() clause: see for_each_index
-#pragma omp parallel num_threads(parts)
-      walk(static_cast<std::uint64_t>(omp_get_thread_num()));
-    } else {
-      walk(0);
-    }
+    });
+  }
+
+  // A procedural projection regenerates each spike's row, only the segments that overlap the
+  // thread's range of targets: the same synapses, in the same order, as a stored row.
+  void propagate_procedural(const population_state& ps, std::size_t j, std::uint64_t t) {
+    const row_rule& r = *tables_[j].procedural;
+    by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
+      if (lo == hi) return;
+      const std::uint32_t first = lo / row_segment, last = (hi - 1) / row_segment;
+      for (const std::uint32_t pre : ps.spikes)
+        for (std::uint32_t k = first; k <= last; ++k)
+          generate_segment(r, pre, k, [&](std::uint32_t i, float w, double d) {
+            if (i >= lo && i < hi) ring[((t + delay_steps(d, r.dt)) % ring_len_) * n + i] += to_fixed(w);
+          });
+    });
   }
 
   // Records this step's spikes in the histories, then runs the rules' updates at postsynaptic

@@ -26,6 +26,7 @@ std::uint64_t available_bytes() {
 memory_estimate estimate_memory(const network& net) {
   memory_estimate e;
   double synapses = 0.0;
+  double stored = 0.0;  // synapses held in memory (procedural ones are regenerated)
   double row_index_bytes = 0.0;
   double max_delay_steps = 1.0;
   double rule_bytes = 0.0;  // per-synapse plasticity state (and traces, bounded by 16 bytes a neuron)
@@ -44,7 +45,10 @@ memory_estimate estimate_memory(const network& net) {
       case k::from_file: here = static_cast<double>(pr.conn.pre.size()); break;
     }
     synapses += here;
-    row_index_bytes += 8.0 * (ns + 1);  // CSR row pointers
+    if (!pr.procedural) {
+      stored += here;
+      row_index_bytes += 8.0 * (ns + 1);  // CSR row pointers
+    }
     bool columns = false;
     for (std::size_t r_k = 0; r_k < pr.plasticity.size(); ++r_k)
       if (const auto* r = find_plasticity_rule(pr.plasticity[r_k].rule)) {
@@ -75,8 +79,9 @@ memory_estimate estimate_memory(const network& net) {
   }
   // During the build each synapse exists twice: as a generated record (16 bytes) and in CSR.
   const double per_synapse = static_cast<double>(synapse_table::bytes_per_synapse) + 16.0;
-  const double bytes = synapses * per_synapse + rule_bytes + row_index_bytes + neurons_bytes + ring_cells * 8.0;  // one ring per population, whatever the thread count
+  const double bytes = stored * per_synapse + rule_bytes + row_index_bytes + neurons_bytes + ring_cells * 8.0;  // one ring per population, whatever the thread count
   e.synapses = static_cast<std::uint64_t>(synapses);
+  e.stored_synapses = static_cast<std::uint64_t>(stored);
   e.bytes = bytes > 1.8e19 ? ~0ULL : static_cast<std::uint64_t>(bytes);
   e.available = available_bytes();
   return e;

@@ -216,6 +216,10 @@ network parse_model_text(const std::string& text, const std::string& source, con
     json_object co = o.object("connector");
     pr.conn = parse_connector(co, base_dir);
     co.finish();
+    const std::string storage = o.string("storage", "table");
+    if (storage != "table" && storage != "procedural")
+      o.fail("storage", fmt::format("expected \"table\" or \"procedural\", got \"{}\"", storage));
+    pr.procedural = storage == "procedural";
     const bool explicit_values = !pr.conn.weights.empty();
     if (explicit_values) {
       if (o.has("weight")) o.fail("weight", "must be absent: the connection file holds the weights");

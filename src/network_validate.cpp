@@ -306,6 +306,20 @@ void validate(const network& net) {
                             pr.delay.min_value(), dt));
     }
     check_plasticity_list(c, pr, path, dt, c.model_of(net.population_index(pr.target)));
+    if (pr.procedural) {
+      static constexpr const char* connector_names[] = {"all_to_all",       "one_to_one",         "fixed_probability", "fixed_indegree",
+                                                        "fixed_outdegree", "fixed_total_number", "from_file"};
+      c.require(cn.type == k::all_to_all || cn.type == k::one_to_one || cn.type == k::fixed_probability, path + ".storage",
+                fmt::format("\"procedural\" regenerates rows that each source neuron draws on its own: it needs an "
+                            "all_to_all, one_to_one or fixed_probability connector, not {}",
+                            connector_names[static_cast<int>(cn.type)]));
+      c.require(pr.plasticity.empty(), path + ".storage",
+                "a procedural projection stores no synapses, so it cannot be plastic (use \"storage\": \"table\")");
+      const double dmax = pr.delay.max_value();
+      c.require(std::isfinite(dmax) && std::floor(dmax / dt + 0.5) <= 65535.0, path + ".delay",
+                fmt::format("a procedural projection needs delays bounded by 65535 steps (the ring buffers are sized "
+                            "before any is drawn); the largest delay is {} ms (set \"high\")", dmax));
+    }
   }
 
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {
@@ -345,6 +359,9 @@ void validate(const network& net) {
     if (r.type == recorder::kind::weights) {
       const int j = net.projection_index(r.projection);
       c.require(j >= 0, path + ".projection", fmt::format("no projection named \"{}\"", r.projection));
+      c.require(!net.projections[static_cast<std::size_t>(j)].procedural, path + ".projection",
+                fmt::format("projection \"{}\" is procedural and stores no weights (they never change; "
+                            "simulation::synapses() regenerates them)", r.projection));
       for (std::size_t e = 0; e < i; ++e) {  // their files would have the same names
         const auto& o = net.recorders[e];
         c.require(!(o.type == recorder::kind::weights && o.projection == r.projection && o.variable == r.variable),

@@ -28,16 +28,19 @@ backend_status probe_backends() {
 }
 
 namespace {
-// Weight rules on the CUDA backend (kernels/step_kernels.cuh, phases 5-7) share their
-// per-synapse math with the CPU backend but have not yet run on a GPU against it
+// Weight rules (kernels/step_kernels.cuh, phases 5-7) and procedural rows on the CUDA backend
+// share their per-synapse math with the CPU backend but have not yet run on a GPU against it
 // (tests/gpu/backend_parity_test.cpp); until they have, `auto` keeps them on the CPU and
 // --backend cuda says so. Delete once verified.
 std::string unverified_on_gpu(const network& net) {
-  for (const auto& pr : net.projections)
+  for (const auto& pr : net.projections) {
+    if (pr.procedural)
+      return fmt::format("procedural projection \"{}\" has not yet been checked against the CPU backend on a GPU", pr.name);
     for (const auto& spec : pr.plasticity)
       if (const auto* r = find_plasticity_rule(spec.rule); r && r->changes_weight)
         return fmt::format("rule {} (projection \"{}\") has not yet been checked against the CPU backend on a GPU", r->name,
                            pr.name);
+  }
   return "";
 }
 }  // namespace

@@ -3,7 +3,11 @@
 // of arrays. Plastic state (calcium, CaMKII, tags) is further arrays of the same length, in the
 // same order.
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
+
+#include "models/connectivity_rows.hpp"
 
 namespace engram {
 
@@ -12,9 +16,14 @@ struct synapse_table {
   std::vector<std::uint32_t> target;   // postsynaptic neuron; ascending within each row
   std::vector<float> weight;           // units of the target port (mV, pA or nS)
   std::vector<std::uint16_t> delay;    // steps, >= 1
-  std::uint16_t max_delay = 1;
+  std::uint16_t max_delay = 1;         // steps; for a procedural table, the delay's upper bound
+  // A procedural projection stores none of the arrays above: backends regenerate each
+  // spike's row from this rule (models/connectivity_rows.hpp). `procedural_count` is its
+  // number of synapses, counted at build.
+  std::optional<row_rule> procedural;
+  std::uint64_t procedural_count = 0;
 
-  std::uint64_t size() const { return target.size(); }
+  std::uint64_t size() const { return procedural ? procedural_count : target.size(); }
   static constexpr std::uint64_t bytes_per_synapse = sizeof(std::uint32_t) + sizeof(float) + sizeof(std::uint16_t);
 };
 
@@ -46,6 +55,16 @@ inline column_index build_columns(const synapse_table& t, std::uint64_t n_target
   return c;
 }
 
+// Moves a table's arrays out (simulation::synapses of a procedural projection, which holds
+// none and regenerates them).
+inline void move_out(synapse_table&& t, std::vector<std::uint64_t>& row_ptr, std::vector<std::uint32_t>& target,
+                     std::vector<float>& weight, std::vector<std::uint16_t>& delay) {
+  row_ptr = std::move(t.row_ptr);
+  target = std::move(t.target);
+  weight = std::move(t.weight);
+  delay = std::move(t.delay);
+}
+
 // Synapses per projection.
 inline std::vector<std::uint64_t> table_sizes(const std::vector<synapse_table>& tables) {
   std::vector<std::uint64_t> v;
@@ -53,19 +72,22 @@ inline std::vector<std::uint64_t> table_sizes(const std::vector<synapse_table>& 
   return v;
 }
 // Mean bytes per synapse over all projections: the static record plus rule_values[j] 4-byte
-// values of plasticity state per synapse of projection j.
+// values of plasticity state per synapse of projection j; nothing for procedural synapses.
 inline std::uint64_t mean_bytes_per_synapse(const std::vector<synapse_table>& tables, const std::vector<int>& rule_values) {
   std::uint64_t syn = 0, bytes = 0;
   for (std::size_t j = 0; j < tables.size(); ++j) {
     syn += tables[j].size();
-    bytes += tables[j].size() * (synapse_table::bytes_per_synapse + 4u * static_cast<std::uint64_t>(rule_values[j]));
+    if (!tables[j].procedural)
+      bytes += tables[j].size() * (synapse_table::bytes_per_synapse + 4u * static_cast<std::uint64_t>(rule_values[j]));
   }
   return syn ? (bytes + syn / 2) / syn : synapse_table::bytes_per_synapse;
 }
 
 struct network;
 // Generates projection `index` of `net` (validated) deterministically: the result depends on
-// the seed and the description only, not on the number of threads.
-synapse_table build_synapses(const network& net, std::size_t index);
+// the seed and the description only, not on the number of threads. A projection with
+// "storage": "procedural" gives a table holding only its row rule, unless `store` is set:
+// then its synapses are stored as any other's (the same synapses).
+synapse_table build_synapses(const network& net, std::size_t index, bool store = false);
 
 }  // namespace engram

@@ -57,6 +57,10 @@ struct projection {
   // Rules applied in order (empty: a static projection): any number of weight rules and at most
   // one rule with synapse state (models/plasticity/rule_common.hpp).
   std::vector<plasticity_spec> plasticity;
+  // Procedural storage: no synapse is stored; each spike's row is regenerated from the RNG,
+  // giving the same synapses as stored ones. Static all_to_all, one_to_one and
+  // fixed_probability projections with bounded delays only.
+  bool procedural = false;
 };
 
 struct stimulus {

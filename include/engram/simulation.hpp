@@ -31,6 +31,7 @@ backend_status probe_backends();
 
 struct memory_estimate {
   std::uint64_t synapses = 0;       // expected count
+  std::uint64_t stored_synapses = 0;  // of them, those held in memory (not procedural)
   std::uint64_t bytes = 0;          // peak bytes during build and run
   std::uint64_t available = 0;      // bytes this machine can give
 };

@@ -127,6 +127,15 @@ int run(const run_args& given) {
     fs::remove(manifest, ec);
   }
   if (a.checkpoint_every > 0 && !a.resume) write_run_file(a, net, model_text);
+  if (!a.quiet) {  // a large build takes a while: say what is being built before it starts
+    const engram::memory_estimate m = engram::estimate_memory(net);
+    const bool fits = m.available == 0 || m.bytes <= m.available;  // else make_simulation says why not
+    if (m.synapses >= 100'000'000 && fits)
+      fmt::print(stderr, "engram: building {} neurons and about {} synapses{}\n", human_count(static_cast<double>(neurons)),
+                 human_count(static_cast<double>(m.synapses)),
+                 m.stored_synapses == m.synapses ? ""
+                     : fmt::format(" ({} of them procedural, not stored)", human_count(static_cast<double>(m.synapses - m.stored_synapses))));
+  }
   auto sim = engram::make_simulation(net, opt);
   if (!sim->backend_note.empty() && !a.quiet) fmt::print(stderr, "engram: {}\n", sim->backend_note);
   if (!a.quiet)

@@ -85,3 +85,46 @@ TEST(Determinism, WeightRulesIdenticalAcrossThreadCounts) {
   EXPECT_EQ(neurons[0], neurons[1]);
   EXPECT_EQ(w[0], w[1]);  // bitwise
 }
+
+// A procedural projection regenerates each spike's row from the RNG instead of storing it
+// (models/connectivity_rows.hpp): tests/gpu/data/coba_procedural.json (COBA with every
+// projection procedural, weights and delays drawn) gives exactly the spikes and voltages of
+// the same network stored, on 1 and 2 threads (2 threads split each row between them
+// mid-segment), stores nothing per synapse, and regenerates the stored synapses on request.
+TEST(Determinism, ProceduralProjectionsEqualStoredOnes) {
+  network proc = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/gpu/data/coba_procedural.json");
+  proc.run.duration = 200.0;
+  network net = proc;
+  for (auto& pr : net.projections) pr.procedural = false;
+  const auto spikes = [](simulation& sim) {  // (step, neuron) of every recorded spike
+    std::vector<std::uint64_t> s;
+    for (const auto& r : sim.results().spike_recorders)
+      for (std::size_t k = 0; k < r.neuron.size(); ++k) s.push_back(r.step[k] << 32 | r.neuron[k]);
+    return s;
+  };
+  auto stored = make_simulation(net, {backend_choice::cpu, 1});
+  stored->advance(net.steps());
+  const auto want = spikes(*stored);
+  ASSERT_GT(want.size(), 10000u);
+  for (int threads = 1; threads <= 2; ++threads) {
+    auto sim = make_simulation(proc, {backend_choice::cpu, threads});
+    EXPECT_EQ(sim->bytes_per_synapse(), 0u);
+    EXPECT_EQ(sim->projection_sizes(), stored->projection_sizes());
+    sim->advance(proc.steps());
+    EXPECT_EQ(spikes(*sim), want) << threads << " threads";
+    EXPECT_EQ(sim->state_variable(0, "v"), stored->state_variable(0, "v")) << threads << " threads";
+  }
+  auto sim = make_simulation(proc, {backend_choice::cpu, 2});
+  for (int j = 0; j < static_cast<int>(net.projections.size()); ++j) {
+    std::vector<std::uint64_t> rp[2];
+    std::vector<std::uint32_t> tg[2];
+    std::vector<float> w[2];
+    std::vector<std::uint16_t> d[2];
+    stored->synapses(j, rp[0], tg[0], w[0], d[0]);
+    sim->synapses(j, rp[1], tg[1], w[1], d[1]);
+    EXPECT_EQ(rp[0], rp[1]);
+    EXPECT_EQ(tg[0], tg[1]);
+    EXPECT_EQ(w[0], w[1]);
+    EXPECT_EQ(d[0], d[1]);
+  }
+}

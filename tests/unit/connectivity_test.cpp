@@ -68,6 +68,66 @@ TEST(Connectivity, FixedProbabilityInDegreeIsBinomial) {
   EXPECT_NEAR(vr, 270.0, 270.0 * 0.12);
 }
 
+// Rows are drawn in segments of row_segment targets, each from its own stream: the targets at
+// the edges of segments are connected as often as any other, and rows stay strictly ascending.
+TEST(Connectivity, FixedProbabilityUniformAcrossSegmentEdges) {
+  connector c;
+  c.type = connector::kind::fixed_probability;
+  c.p = 0.1;
+  const auto t = build_synapses(two_pops(2000, 5 * row_segment + 100, c), 0);
+  const auto d = in_degrees(t, 5 * row_segment + 100);
+  double edge = 0;
+  int n = 0;
+  for (std::uint32_t k = 1; k <= 5; ++k) {
+    edge += static_cast<double>(d[k * row_segment - 1] + d[k * row_segment]);
+    n += 2;
+  }
+  // Binomial(2000, 0.1) in-degrees: mean 200, SD 13.4; the mean of 10 within 5 SD of 200.
+  EXPECT_NEAR(edge / n, 200.0, 5 * 13.4 / std::sqrt(10.0));
+  for (std::size_t i = 0; i + 1 < t.row_ptr.size(); ++i)
+    for (auto s = t.row_ptr[i] + 1; s < t.row_ptr[i + 1]; ++s) ASSERT_LT(t.target[s - 1], t.target[s]);
+}
+
+// A procedural projection stores only its row rule; regenerating a row gives exactly the stored
+// row (targets, weights, delays), for every row connector, across several segments.
+TEST(Connectivity, ProceduralRowsEqualStoredRows) {
+  distribution w = distribution::normal(1.0, 0.5);
+  w.low = 0.0;
+  w.high = 2.0;
+  w.bounds = distribution::bounds_mode::redraw;
+  for (auto type : {connector::kind::fixed_probability, connector::kind::all_to_all, connector::kind::one_to_one}) {
+    connector c;
+    c.type = type;
+    c.p = 0.2;
+    c.autapses = false;
+    auto net = two_pops(1300, 1300, c, type != connector::kind::one_to_one);
+    net.projections[0].weight = w;
+    net.projections[0].delay = distribution::uniform(0.1, 3.0);
+    const auto stored = build_synapses(net, 0);
+    net.projections[0].procedural = true;
+    const auto proc = build_synapses(net, 0);
+    ASSERT_TRUE(proc.procedural);
+    EXPECT_TRUE(proc.target.empty() && proc.row_ptr.empty());
+    EXPECT_EQ(proc.size(), stored.size());
+    EXPECT_GE(proc.max_delay, stored.max_delay);
+    EXPECT_EQ(proc.max_delay, 30);
+    for (std::uint32_t i = 0; i < 1300; ++i) {
+      std::uint64_t s = stored.row_ptr[i];
+      generate_row(*proc.procedural, i, [&](std::uint32_t j, float wj, double dj) {
+        ASSERT_LT(s, stored.row_ptr[i + 1]);
+        EXPECT_EQ(j, stored.target[s]);
+        EXPECT_EQ(wj, stored.weight[s]);
+        EXPECT_EQ(delay_steps(dj, 0.1), stored.delay[s]);
+        ++s;
+      });
+      ASSERT_EQ(s, stored.row_ptr[i + 1]) << "row " << i;
+    }
+    const auto again = build_synapses(net, 0, true);  // stored on request: the same table
+    EXPECT_EQ(again.target, stored.target);
+    EXPECT_EQ(again.weight, stored.weight);
+  }
+}
+
 TEST(Connectivity, FixedProbabilityEdgeCases) {
   connector c;
   c.type = connector::kind::fixed_probability;
