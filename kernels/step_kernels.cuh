@@ -287,11 +287,12 @@ struct device_engine {
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t t, const std::uint32_t* list, std::uint32_t spikes,
                             std::uint64_t g, std::uint64_t lane, WeightOf&& weight_of) {
+    const std::uint64_t now = t % a.ring_len;
     for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       const std::uint64_t end = pj.row_ptr[pre + 1];
       for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
-        const std::uint64_t slot = (t + pj.delay[s]) % a.ring_len;
+        const std::uint64_t slot = arrival_row(now, pj.delay[s], a.ring_len);
         atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
                   static_cast<unsigned long long>(to_fixed(weight_of(s))));
       }
@@ -305,11 +306,13 @@ struct device_engine {
                                        std::uint32_t spikes, std::uint64_t g, std::uint64_t lane) {
     const row_rule& r = *pj.rows;
     const std::uint32_t segments = row_segments(r);
+    const std::uint64_t now = t % a.ring_len;
+    const delay_rounding steps(r);
     for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += static_cast<std::uint32_t>(g))
         generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
-          const std::uint64_t slot = (t + delay_steps(d, r.dt)) % a.ring_len;
+          const std::uint64_t slot = arrival_row(now, steps(d), a.ring_len);
           atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + i]),
                     static_cast<unsigned long long>(to_fixed(w)));
         });

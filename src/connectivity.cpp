@@ -91,6 +91,7 @@ std::optional<row_rule> row_rule_of(const network& net, std::size_t index) {
   r.seed = net.run.seed;
   r.p = pr.conn.p;
   r.log_1mp = pr.conn.p < 1.0 ? std::log1p(-pr.conn.p) : 0.0;
+  r.segment = segment_width(r.type, r.p, r.n_target);
   r.dt = net.run.dt;
   r.weight = pr.weight;
   r.delay = pr.delay;

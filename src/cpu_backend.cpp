@@ -264,6 +264,18 @@ class cpu_simulation final : public simulation {
       real* in = ps.input.data() + static_cast<std::uint64_t>(s.port) * ps.n;
       const std::uint64_t count = s.neurons.empty() ? ps.n : s.neurons.size();
       const bool per_neuron = s.chunks.size() > 1;
+      if (s.neurons.empty() && !per_neuron && s.chunks[0] == 1) {  // one Philox block per four neurons
+        const double lambda = s.chunk_lambda[0], e = s.exp_minus[0];
+        for_each_index((count + 3) / 4, count >= parallel_min_neurons, [&](std::uint64_t g) {
+          const auto r = poisson_block_of_four(seed, s.id, static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(t));
+          for (std::uint64_t k = 0; k < 4 && 4 * g + k < count; ++k) {
+            const double u = unit_from_word(r.v[k]);
+            if (u <= e) continue;  // no event: the common case of weak input
+            in[4 * g + k] += static_cast<real>(poisson_inversion(u, lambda, e)) * s.weight;
+          }
+        });
+        continue;
+      }
       for_each_index(count, count >= parallel_min_neurons, [&](std::uint64_t k) {
         const std::uint32_t i = s.neurons.empty() ? static_cast<std::uint32_t>(k) : s.neurons[k];
         const std::size_t r = per_neuron ? k : 0;
@@ -354,6 +366,7 @@ class cpu_simulation final : public simulation {
   template <class WeightOf>
   void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
     const synapse_table& tab = tables_[j];
+    const std::uint64_t now = t % ring_len_;
     by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
       const std::uint32_t* target = tab.target.data();
       for (const std::uint32_t pre : ps.spikes) {
@@ -364,7 +377,7 @@ class cpu_simulation final : public simulation {
           e = std::lower_bound(b, e, hi);
         }
         for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
-          ring[((t + tab.delay[s]) % ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
+          ring[arrival_row(now, tab.delay[s], ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
       }
     });
   }
@@ -373,13 +386,15 @@ class cpu_simulation final : public simulation {
   // thread's range of targets: the same synapses, in the same order, as a stored row.
   void propagate_procedural(const population_state& ps, std::size_t j, std::uint64_t t) {
     const row_rule& r = *tables_[j].procedural;
+    const std::uint64_t now = t % ring_len_;
+    const delay_rounding steps(r);
     by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
       if (lo == hi) return;
-      const std::uint32_t first = lo / row_segment, last = (hi - 1) / row_segment;
+      const std::uint32_t first = lo / r.segment, last = (hi - 1) / r.segment;
       for (const std::uint32_t pre : ps.spikes)
         for (std::uint32_t k = first; k <= last; ++k)
           generate_segment(r, pre, k, [&](std::uint32_t i, float w, double d) {
-            if (i >= lo && i < hi) ring[((t + delay_steps(d, r.dt)) % ring_len_) * n + i] += to_fixed(w);
+            if (i >= lo && i < hi) ring[arrival_row(now, steps(d), ring_len_) * n + i] += to_fixed(w);
           });
     });
   }

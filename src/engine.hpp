@@ -21,4 +21,12 @@ ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
   b.record(t);             // 8. spikes, rates, probes, snapshots
 }
 
+// Phase 4: the ring-buffer row that a spike sent in the step of row `now` (= t % ring_len)
+// reaches after `delay` < ring_len steps; a compare instead of a 64-bit division per synapse
+// (dozens of instructions on a GPU).
+ENGRAM_HOST_DEVICE inline std::uint64_t arrival_row(std::uint64_t now, std::uint16_t delay, std::uint64_t ring_len) {
+  const std::uint64_t r = now + delay;
+  return r >= ring_len ? r - ring_len : r;
+}
+
 }  // namespace engram

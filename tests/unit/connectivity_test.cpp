@@ -68,18 +68,18 @@ TEST(Connectivity, FixedProbabilityInDegreeIsBinomial) {
   EXPECT_NEAR(vr, 270.0, 270.0 * 0.12);
 }
 
-// Rows are drawn in segments of row_segment targets, each from its own stream: the targets at
+// Rows are drawn in segments of 512 targets (at p = 0.1), each from its own stream: the targets at
 // the edges of segments are connected as often as any other, and rows stay strictly ascending.
 TEST(Connectivity, FixedProbabilityUniformAcrossSegmentEdges) {
   connector c;
   c.type = connector::kind::fixed_probability;
   c.p = 0.1;
-  const auto t = build_synapses(two_pops(2000, 5 * row_segment + 100, c), 0);
-  const auto d = in_degrees(t, 5 * row_segment + 100);
+  const auto t = build_synapses(two_pops(2000, 5 * row_segment_min + 100, c), 0);
+  const auto d = in_degrees(t, 5 * row_segment_min + 100);
   double edge = 0;
   int n = 0;
   for (std::uint32_t k = 1; k <= 5; ++k) {
-    edge += static_cast<double>(d[k * row_segment - 1] + d[k * row_segment]);
+    edge += static_cast<double>(d[k * row_segment_min - 1] + d[k * row_segment_min]);
     n += 2;
   }
   // Binomial(2000, 0.1) in-degrees: mean 200, SD 13.4; the mean of 10 within 5 SD of 200.
@@ -126,6 +126,17 @@ TEST(Connectivity, ProceduralRowsEqualStoredRows) {
     EXPECT_EQ(again.target, stored.target);
     EXPECT_EQ(again.weight, stored.weight);
   }
+}
+
+// Sparse rows get wider segments (>= 32 expected synapses each), one_to_one rows one segment.
+TEST(Connectivity, SegmentWidths) {
+  using k = row_rule::kind;
+  EXPECT_EQ(segment_width(k::fixed_probability, 0.1, 10000), 512u);
+  EXPECT_EQ(segment_width(k::fixed_probability, 0.05, 10000), 1024u);  // 512 x 0.05 = 25.6 < 32
+  EXPECT_EQ(segment_width(k::fixed_probability, 1000.0 / 6.4e6, 6400000), 262144u);
+  EXPECT_EQ(segment_width(k::fixed_probability, 1e-12, 10), 1u << 31);
+  EXPECT_EQ(segment_width(k::all_to_all, 0.0, 100), 512u);
+  EXPECT_EQ(segment_width(k::one_to_one, 0.0, 7000), 7000u);
 }
 
 TEST(Connectivity, FixedProbabilityEdgeCases) {

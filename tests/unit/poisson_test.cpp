@@ -119,3 +119,23 @@ TEST(Poisson, SpikeSourcePoissonHasItsRateAndPoissonCounts) {
   EXPECT_NEAR(var / mean, 1.0 - q, 0.1);
   EXPECT_NE(counts(2), c);
 }
+
+// Single-chunk counts of four neighbouring neurons come from the four words of one Philox block
+// (the CPU backend draws the block once for all four): the counts equal the per-neuron function's,
+// and neighbours sharing a block are uncorrelated.
+TEST(Poisson, NeighboursShareABlockIndependently) {
+  const double l = 0.5, e = std::exp(-l);
+  double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+  const int n = 200000;
+  for (std::uint32_t g = 0; g < static_cast<std::uint32_t>(n); ++g) {
+    const auto r = poisson_block_of_four(5, 2, g, 9);
+    for (std::uint32_t k = 0; k < 4; ++k)
+      ASSERT_EQ(poisson_inversion(unit_from_word(r.v[k]), l, e), poisson_count(5, 2, 4 * g + k, 9, 1, l, e));
+    const double x = poisson_count(5, 2, 4 * g, 9, 1, l, e), y = poisson_count(5, 2, 4 * g + 1, 9, 1, l, e);
+    sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+  }
+  const double cov = sxy / n - (sx / n) * (sy / n);
+  const double corr = cov / std::sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));
+  EXPECT_NEAR(corr, 0.0, 5.0 / std::sqrt(static_cast<double>(n)));  // 5 standard errors
+}
+
