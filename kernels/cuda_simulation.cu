@@ -13,6 +13,8 @@
 #include "backend_setup.hpp"
 #include "cuda_bridge.hpp"
 #include "cuda_check.cuh"
+#include "dev_array.cuh"
+#include "device_connectivity.cuh"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "math_probe.hpp"
@@ -28,57 +30,6 @@ namespace cuda_detail {
 namespace {
 
 constexpr unsigned block_size = 256;
-
-// Owning device array.
-template <class T>
-class dev_array {
- public:
-  dev_array() = default;
-  explicit dev_array(std::size_t n) { resize(n); }
-  dev_array(const dev_array&) = delete;
-  dev_array& operator=(const dev_array&) = delete;
-  dev_array(dev_array&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
-  dev_array& operator=(dev_array&& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-    return *this;
-  }
-  ~dev_array() {
-    if (p_) cudaFree(p_);
-  }
-  void resize(std::size_t n) {
-    if (p_) cudaFree(p_);
-    p_ = nullptr;
-    n_ = n;
-    if (n) ENGRAM_CUDA_CHECK(cudaMalloc(&p_, n * sizeof(T)));
-    if (n) ENGRAM_CUDA_CHECK(cudaMemset(p_, 0, n * sizeof(T)));
-  }
-  void upload(const std::vector<T>& v) {
-    resize(v.size());
-    if (!v.empty()) ENGRAM_CUDA_CHECK(cudaMemcpy(p_, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  void download(std::vector<T>& v, std::size_t count) const {
-    v.resize(count);
-    if (count) ENGRAM_CUDA_CHECK(cudaMemcpy(v.data(), p_, count * sizeof(T), cudaMemcpyDeviceToHost));
-  }
-  // Overwrites the contents with v of the same size, so the device pointer (held by the kernel's
-  // descriptors) stays valid.
-  void assign(const std::vector<T>& v) {
-    if (v.size() != n_) throw internal_error("dev_array::assign: " + std::to_string(v.size()) + " values for " + std::to_string(n_));
-    if (n_) ENGRAM_CUDA_CHECK(cudaMemcpy(p_, v.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  std::vector<T> to_host() const {
-    std::vector<T> v;
-    download(v, n_);
-    return v;
-  }
-  T* get() const { return p_; }
-  std::size_t size() const { return n_; }
-
- private:
-  T* p_ = nullptr;
-  std::size_t n_ = 0;
-};
 
 struct device_population {
   int model = -1;  // -1: spike source
@@ -143,15 +94,13 @@ class cuda_simulation final : public simulation {
     device_name_ = prop.name;
     sms_ = prop.multiProcessorCount;
     check_memory();
-    // A blocking stream: the memsets and copies below run on the legacy default stream, and a
-    // non-blocking stream would not wait for them (a flush's reset of the recording counters
-    // could land after the next launch's first spikes).
-    ENGRAM_CUDA_CHECK(cudaStreamCreate(&stream_));
+    stream_ = std::make_unique<owned_stream>();
     error_.resize(1);
     pops_.resize(net.populations.size());
     std::uint16_t max_delay = 1;
+    built_.resize(net.projections.size());
     for (std::size_t j = 0; j < net.projections.size(); ++j) {
-      tables_.push_back(build_synapses(net, j));
+      tables_.push_back(builds_on_device(j) ? device_build(j) : build_synapses(net, j));
       max_delay = std::max(max_delay, tables_.back().max_delay);
     }
     ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
@@ -184,10 +133,6 @@ class cuda_simulation final : public simulation {
     }
     upload_descriptors();
     take_weight_snapshots(0);
-  }
-
-  ~cuda_simulation() override {
-    if (stream_) cudaStreamDestroy(stream_);
   }
 
   // Runs the persistent kernel for as many steps as possible per launch: up to the next
@@ -365,7 +310,12 @@ class cuda_simulation final : public simulation {
     // Device: the synapse arrays, neuron state and ring buffers (the host keeps the build).
     const double synapse_bytes = static_cast<double>(m.stored_synapses) * static_cast<double>(synapse_table::bytes_per_synapse);
     const double other = static_cast<double>(m.bytes) - static_cast<double>(m.stored_synapses) * (synapse_table::bytes_per_synapse + 16.0);
-    const double need = synapse_bytes + std::max(0.0, other) + 256.0 * 1024 * 1024;
+    double build_peak = 0.0;  // a table built on the device holds its scratch while it is built
+    for (std::size_t j = 0; j < net_.projections.size(); ++j)
+      if (builds_on_device(j))
+        build_peak = std::max(build_peak, expected_synapses(net_, j) * static_cast<double>(device_build_bytes_per_synapse -
+                                                                                            synapse_table::bytes_per_synapse));
+    const double need = synapse_bytes + std::max(0.0, other) + build_peak + 256.0 * 1024 * 1024;
     if (need > static_cast<double>(free_b))
       throw backend_unavailable(net_.source_file + ": the network needs about " + std::to_string(need / 1073741824.0) +
                                 " GiB of device memory but " + device_name_ + " has " +
@@ -411,22 +361,59 @@ class cuda_simulation final : public simulation {
     ps.ring.resize(static_cast<std::uint64_t>(ps.n_ports) * ring_len_ * ps.n);
   }
 
+  // Static projections whose connector the device can generate are built there
+  // (kernels/device_connectivity.cu: the host build's table, in a fraction of its time); tiny
+  // ones (a few kernel launches cost more than the host build), plastic ones (their column index
+  // is built on the host) and those with a weights recorder (its source/target arrays too) stay
+  // on the host.
+  static constexpr double device_build_min_synapses = 1 << 16;  // a guess, to be measured on a GPU
+  bool builds_on_device(std::size_t j) const {
+    const projection& pr = net_.projections[j];
+    if (pr.procedural || !pr.plasticity.empty() || !generator_rule_of(net_, j)) return false;
+    for (const auto& r : net_.recorders)
+      if (r.type == recorder::kind::weights && r.projection == pr.name) return false;
+    const double n = expected_synapses(net_, j);
+    return n >= device_build_min_synapses && n < 0.9 * static_cast<double>(1ULL << 31);
+  }
+  synapse_table device_build(std::size_t j) {
+    device_table& d = built_[j];
+    d = build_on_device(*generator_rule_of(net_, j), *stream_);
+    if (d.delay_too_long)
+      throw invalid_model(net_.source_file + ": projections[" + std::to_string(j) +
+                          "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");
+    synapse_table t;  // the arrays stay on the device
+    t.on_device = true;
+    t.count = d.target.size();
+    t.max_delay = d.max_delay;
+    return t;
+  }
+
   void init_projection(std::size_t j) {
     const auto& pr = net_.projections[j];
     const synapse_table& t = tables_[j];
     device_projection d;
-    d.row_ptr.upload(t.row_ptr);
-    d.target.upload(t.target);
-    d.weight.upload(t.weight);
-    d.delay.upload(t.delay);
+    if (t.on_device) {
+      d.row_ptr = std::move(built_[j].row_ptr);
+      d.target = std::move(built_[j].target);
+      d.weight = std::move(built_[j].weight);
+      d.delay = std::move(built_[j].delay);
+    } else {
+      d.row_ptr.upload(t.row_ptr);
+      d.target.upload(t.target);
+      d.weight.upload(t.weight);
+      d.delay.upload(t.delay);
+    }
     d.source = net_.population_index(pr.source);
     d.target_pop = net_.population_index(pr.target);
     d.port = port_index(net_, d.target_pop, pr.receptor);
     if (t.procedural) {
       d.rows.upload(std::vector<row_rule>{*t.procedural});
-      d.group = 32;  // a warp per spike, its lanes over the row's segments
+      // Threads per spike: one per segment of the row, up to a warp.
+      const std::uint32_t segments = row_segments(*t.procedural);
+      d.group = 1;
+      while (d.group < 32 && d.group < segments) d.group *= 2;
     } else {
-      d.group = group_size(t.size(), t.row_ptr.size() - 1);
+      d.group = group_size(t.size(), pops_[static_cast<std::size_t>(d.source)].n);
     }
     projs_.push_back(std::move(d));
   }
@@ -647,13 +634,13 @@ class cuda_simulation final : public simulation {
     a.n_pairing = n_pairing_;
     a.error = error_.get();
     void* args[] = {&a};
-    ENGRAM_CUDA_CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(run_steps), dim3(grid_), dim3(block_size), args, shared_bytes_, stream_));
+    ENGRAM_CUDA_CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(run_steps), dim3(grid_), dim3(block_size), args, shared_bytes_, *stream_));
   }
 
   // Copies recorded spikes, per-step counts and probe samples to the host; checks the
   // device error word.
   void flush() {
-    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(*stream_));
     std::uint32_t err = 0;
     ENGRAM_CUDA_CHECK(cudaMemcpy(&err, error_.get(), sizeof err, cudaMemcpyDeviceToHost));
     if (err & 1u) throw simulation_error("a neuron has a NaN membrane potential before step " + std::to_string(step_) + " (check parameters, weights and initial values)");
@@ -712,7 +699,7 @@ class cuda_simulation final : public simulation {
     for (auto& r : rec_.weight_recorders)
       for (auto at : r.at_step) {
         if (at != done) continue;
-        ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        ENGRAM_CUDA_CHECK(cudaStreamSynchronize(*stream_));
         const auto j = static_cast<std::size_t>(r.projection);
         if (r.var_index >= 0) {
           snapshot_weights(tables_[j], synapse_variable(r.projection, r.variable), r);
@@ -727,7 +714,11 @@ class cuda_simulation final : public simulation {
   const network& net_;
   std::string device_name_;
   int sms_ = 1;
-  cudaStream_t stream_ = nullptr;
+  // A blocking stream (owned_stream): the memsets and copies of dev_array run on the legacy
+  // default stream, and a non-blocking stream would not wait for them (a flush's reset of the
+  // recording counters could land after the next launch's first spikes). Created after the
+  // memory check.
+  std::unique_ptr<owned_stream> stream_;
   unsigned grid_ = 1;
   std::size_t shared_bytes_ = 0;
   dev_array<std::uint32_t> error_;
@@ -738,6 +729,7 @@ class cuda_simulation final : public simulation {
   std::vector<device_population> pops_;
   std::vector<device_projection> projs_;
   std::vector<synapse_table> tables_;
+  std::vector<device_table> built_;  // tables built on the device, until init_projection takes them
   std::vector<device_probe> probes_;
   std::vector<std::shared_ptr<void>> kept_;
   std::uint64_t ring_len_ = 2;

@@ -5,6 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "synapse_table.hpp"
+
+namespace engram {
+struct network;
+}
+
 namespace engram::cuda_detail {
 
 // True when a CUDA device can be used; otherwise `why` says why not.
@@ -19,6 +25,10 @@ void device_math(const std::vector<double>& x, std::vector<double>& exp_out, std
 void device_neuron_steps(int model_index, const void* derived, std::size_t derived_bytes, std::vector<float>& soa,
                          std::size_t n, const std::vector<float>& input, const std::vector<float>& i_stim, int steps,
                          std::vector<unsigned>& spiked);
+
+// Projection `projection` of `net` built on the device (kernels/device_connectivity.cu) and
+// copied back, for the test that compares it with build_synapses.
+synapse_table device_built_table(const network& net, std::size_t projection);
 
 void device_poisson(std::uint64_t seed, std::uint32_t n, double lambda, std::vector<std::uint32_t>& out);
 

@@ -22,8 +22,10 @@ constexpr char magic[8] = {'E', 'N', 'G', 'R', 'A', 'M', 'C', 'K'};
 // 2: rule blocks per rule of a projection's list (proj<j>.rule<k>_*); 3: spike-source cursors
 // relative to each neuron's train, rule parameters in the fingerprint (2026-11-22); 4: rows of
 // all_to_all, one_to_one and fixed_probability drawn in segments (models/connectivity_rows.hpp),
-// so a model file builds other synapses than under 3, and storage in the fingerprint (2026-11-23).
-constexpr std::uint32_t format_version = 4;
+// storage in the fingerprint; 5: fixed_total_number in chunks of 2^12 instead of 2^20
+// (models/connectivity_generators.hpp). Each changed the synapses a model file builds
+// (2026-11-23).
+constexpr std::uint32_t format_version = 5;
 
 std::uint64_t fnv1a(const char* data, std::size_t n, std::uint64_t h = 1469598103934665603ULL) {
   for (std::size_t i = 0; i < n; ++i) {

@@ -15,6 +15,7 @@
 
 #include "engram/errors.hpp"
 #include "engram/network.hpp"
+#include "models/connectivity_generators.hpp"
 #include "models/sampling.hpp"
 #include "synapse_table.hpp"
 
@@ -27,8 +28,6 @@ struct raw_synapse {
   float weight;
   std::uint16_t delay;
 };
-
-constexpr std::uint64_t total_number_chunk = 1u << 20;
 
 // Draws k distinct values from [0, m) (Floyd's algorithm); order of insertion is kept.
 template <class Emit>
@@ -74,31 +73,41 @@ void sort_rows_by_target(synapse_table& t) {
   }
 }
 
-// The rule of a connector whose rows each presynaptic neuron draws on its own.
-std::optional<row_rule> row_rule_of(const network& net, std::size_t index) {
+}  // namespace
+
+std::optional<generator_rule> generator_rule_of(const network& net, std::size_t index) {
   const projection& pr = net.projections[index];
+  const connector& c = pr.conn;
   using k = connector::kind;
-  row_rule r;
-  switch (pr.conn.type) {
-    case k::all_to_all: r.type = row_rule::kind::all_to_all; break;
-    case k::one_to_one: r.type = row_rule::kind::one_to_one; break;
-    case k::fixed_probability: r.type = row_rule::kind::fixed_probability; break;
-    default: return std::nullopt;
+  using g = generator_rule::kind;
+  if (c.type == k::from_file || ((c.type == k::fixed_indegree || c.type == k::fixed_outdegree) && !c.multapses))
+    return std::nullopt;  // host only: explicit lists, distinct sampling
+  generator_rule r;
+  const bool same = pr.source == pr.target;
+  r.n_source = net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size;
+  r.n = c.n;
+  r.skip_self = same && !c.autapses;
+  row_rule& row = r.row;
+  switch (c.type) {
+    case k::all_to_all: row.type = row_rule::kind::all_to_all; break;
+    case k::one_to_one: row.type = row_rule::kind::one_to_one; break;
+    case k::fixed_probability: row.type = row_rule::kind::fixed_probability; break;
+    case k::fixed_indegree: r.type = g::in_degree; break;
+    case k::fixed_outdegree: r.type = g::out_degree; break;
+    default: r.type = g::total_number; break;
   }
-  r.projection = static_cast<std::uint32_t>(index);
-  r.n_target = static_cast<std::uint32_t>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
-  r.skip_self = r.type != row_rule::kind::one_to_one && pr.source == pr.target && !pr.conn.autapses;
-  r.seed = net.run.seed;
-  r.p = pr.conn.p;
-  r.log_1mp = pr.conn.p < 1.0 ? std::log1p(-pr.conn.p) : 0.0;
-  r.segment = segment_width(r.type, r.p, r.n_target);
-  r.dt = net.run.dt;
-  r.weight = pr.weight;
-  r.delay = pr.delay;
+  row.projection = static_cast<std::uint32_t>(index);
+  row.n_target = static_cast<std::uint32_t>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
+  row.skip_self = row.type != row_rule::kind::one_to_one && same && !c.autapses;
+  row.seed = net.run.seed;
+  row.p = c.p;
+  row.log_1mp = c.p < 1.0 ? std::log1p(-c.p) : 0.0;
+  row.segment = segment_width(row.type, row.p, row.n_target);
+  row.dt = net.run.dt;
+  row.weight = pr.weight;
+  row.delay = pr.delay;
   return r;
 }
-
-}  // namespace
 
 synapse_table build_synapses(const network& net, std::size_t index, bool store) {
   const projection& pr = net.projections[index];
@@ -109,24 +118,23 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
   const double dt = net.run.dt;
   const std::uint64_t seed = net.run.seed;
   const auto proj_id = static_cast<std::uint32_t>(index);
-  const std::optional<row_rule> rows = row_rule_of(net, index);
+  const std::optional<generator_rule> gen = generator_rule_of(net, index);
   using k = connector::kind;
 
   if (pr.procedural && !store) {  // validated: a row connector with bounded delays
     synapse_table t;
-    t.procedural = rows;
+    t.procedural = gen->row;
     t.max_delay = delay_steps(pr.delay.max_value(), dt);
     std::uint64_t count = 0;
 #pragma omp parallel for schedule(dynamic, 64) reduction(+ : count)
     for (std::uint64_t g = 0; g < ns; ++g)
-      generate_row(*rows, static_cast<std::uint32_t>(g), [&](std::uint32_t, float, double) { ++count; });
-    t.procedural_count = count;
+      generate_row(gen->row, static_cast<std::uint32_t>(g), [&](std::uint32_t, float, double) { ++count; });
+    t.count = count;
     return t;
   }
 
-  std::uint64_t generators = ns;
-  if (c.type == k::fixed_indegree) generators = nt;
-  if (c.type == k::fixed_total_number) generators = (c.n + total_number_chunk - 1) / total_number_chunk;
+  std::uint64_t generators = gen ? generator_count(*gen) : ns;
+  if (!gen && c.type == k::fixed_indegree) generators = nt;
   if (c.type == k::from_file) generators = c.pre.size();
 
   std::vector<std::vector<raw_synapse>> out(generators);
@@ -146,10 +154,11 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
       }
       v.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), w, delay_steps(d, dt)});
     };
-    if (rows) {
-      generate_row(*rows, static_cast<std::uint32_t>(g), [&](std::uint32_t j, float w, double d) { push(g, j, w, d); });
+    if (gen) {
+      generate_synapses(*gen, g, push);
       continue;
     }
+    // Distinct sampling and explicit lists, on the host only.
     rng::stream s(seed, rng::domain::connectivity, proj_id, static_cast<std::uint32_t>(g));
     auto add = [&](std::uint64_t pre, std::uint64_t post, std::size_t file_row = SIZE_MAX) {
       if (file_row != SIZE_MAX && !c.weights.empty()) {
@@ -159,42 +168,17 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
       const double w = sample(pr.weight, s);
       push(pre, post, static_cast<float>(w), sample(pr.delay, s));
     };
-    switch (c.type) {
-      case k::all_to_all:
-      case k::one_to_one:
-      case k::fixed_probability:
-        break;  // rows, above
-      case k::fixed_outdegree:
-      case k::fixed_indegree: {
-        const bool skip_self = same && !c.autapses;
-        const std::uint64_t m = (c.type == k::fixed_indegree ? ns : nt) - (skip_self ? 1 : 0);
-        auto partner = [&](std::uint64_t x) { return skip_self && x >= g ? x + 1 : x; };
-        auto emit = [&](std::uint64_t x) {
-          if (c.type == k::fixed_indegree) add(partner(x), g);
-          else add(g, partner(x));
-        };
-        if (c.multapses) {
-          for (std::uint64_t n = 0; n < c.n; ++n) emit(s.below(m));
-        } else {
-          distinct_sample(s, m, c.n, emit);
-        }
-        break;
-      }
-      case k::fixed_total_number: {
-        const std::uint64_t first = g * total_number_chunk;
-        const std::uint64_t count = std::min(total_number_chunk, c.n - first);
-        for (std::uint64_t n = 0; n < count;) {
-          const std::uint64_t pre = s.below(ns), post = s.below(nt);
-          if (!c.autapses && same && pre == post) continue;
-          add(pre, post);
-          ++n;
-        }
-        break;
-      }
-      case k::from_file:
-        add(c.pre[g], c.post[g], g);
-        break;
+    if (c.type == k::from_file) {
+      add(c.pre[g], c.post[g], g);
+      continue;
     }
+    const bool skip_self = same && !c.autapses;  // degrees without multapses
+    const std::uint64_t m = (c.type == k::fixed_indegree ? ns : nt) - (skip_self ? 1 : 0);
+    distinct_sample(s, m, c.n, [&](std::uint64_t x) {
+      const std::uint64_t partner = skip_self && x >= g ? x + 1 : x;
+      if (c.type == k::fixed_indegree) add(partner, g);
+      else add(g, partner);
+    });
   }
   if (delay_too_long)
     throw invalid_model(fmt::format("{}: projections[{}].delay: a drawn delay of {} ms exceeds 65535 steps; bound it with \"high\"",

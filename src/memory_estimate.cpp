@@ -23,6 +23,23 @@ std::uint64_t available_bytes() {
 }
 }  // namespace
 
+double expected_synapses(const network& net, std::size_t index) {
+  const projection& pr = net.projections[index];
+  const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
+  const double nt = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
+  using k = connector::kind;
+  switch (pr.conn.type) {
+    case k::all_to_all: return ns * nt;
+    case k::one_to_one: return ns;
+    case k::fixed_probability: return pr.conn.p * ns * nt;
+    case k::fixed_indegree: return static_cast<double>(pr.conn.n) * nt;
+    case k::fixed_outdegree: return static_cast<double>(pr.conn.n) * ns;
+    case k::fixed_total_number: return static_cast<double>(pr.conn.n);
+    case k::from_file: return static_cast<double>(pr.conn.pre.size());
+  }
+  return 0.0;
+}
+
 memory_estimate estimate_memory(const network& net) {
   memory_estimate e;
   double synapses = 0.0;
@@ -33,17 +50,7 @@ memory_estimate estimate_memory(const network& net) {
   for (const auto& pr : net.projections) {
     const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
     const double nt = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
-    using k = connector::kind;
-    double here = 0.0;
-    switch (pr.conn.type) {
-      case k::all_to_all: here = ns * nt; break;
-      case k::one_to_one: here = ns; break;
-      case k::fixed_probability: here = pr.conn.p * ns * nt; break;
-      case k::fixed_indegree: here = static_cast<double>(pr.conn.n) * nt; break;
-      case k::fixed_outdegree: here = static_cast<double>(pr.conn.n) * ns; break;
-      case k::fixed_total_number: here = static_cast<double>(pr.conn.n); break;
-      case k::from_file: here = static_cast<double>(pr.conn.pre.size()); break;
-    }
+    const double here = expected_synapses(net, static_cast<std::size_t>(&pr - net.projections.data()));
     synapses += here;
     if (!pr.procedural) {
       stored += here;

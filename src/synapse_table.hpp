@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/connectivity_rows.hpp"
+#include "models/connectivity_generators.hpp"
 
 namespace engram {
 
@@ -17,13 +17,15 @@ struct synapse_table {
   std::vector<float> weight;           // units of the target port (mV, pA or nS)
   std::vector<std::uint16_t> delay;    // steps, >= 1
   std::uint16_t max_delay = 1;         // steps; for a procedural table, the delay's upper bound
-  // A procedural projection stores none of the arrays above: backends regenerate each
-  // spike's row from this rule (models/connectivity_rows.hpp). `procedural_count` is its
-  // number of synapses, counted at build.
+  // Tables whose arrays are not held here, with their number of synapses in `count`: a
+  // procedural projection's (backends regenerate each spike's row from this rule,
+  // models/connectivity_rows.hpp; counted at build), or one that the CUDA backend built in
+  // device memory (on_device).
   std::optional<row_rule> procedural;
-  std::uint64_t procedural_count = 0;
+  bool on_device = false;
+  std::uint64_t count = 0;
 
-  std::uint64_t size() const { return procedural ? procedural_count : target.size(); }
+  std::uint64_t size() const { return procedural || on_device ? count : target.size(); }
   static constexpr std::uint64_t bytes_per_synapse = sizeof(std::uint32_t) + sizeof(float) + sizeof(std::uint16_t);
 };
 
@@ -84,6 +86,15 @@ inline std::uint64_t mean_bytes_per_synapse(const std::vector<synapse_table>& ta
 }
 
 struct network;
+// The generator rule of projection `index` (models/connectivity_generators.hpp), or none where
+// only the host can build it (from_file; degrees without multapses, which sample distinct
+// partners).
+std::optional<generator_rule> generator_rule_of(const network& net, std::size_t index);
+
+// Expected number of synapses of projection `index` (exact for the fixed-number connectors),
+// from the description alone: memory estimates and build decisions.
+double expected_synapses(const network& net, std::size_t index);
+
 // Generates projection `index` of `net` (validated) deterministically: the result depends on
 // the seed and the description only, not on the number of threads. A projection with
 // "storage": "procedural" gives a table holding only its row rule, unless `store` is set:

@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -241,6 +242,50 @@ TEST(Connectivity, WeightAndDelayDistributions) {
   const double a = (0.1 - 1.5) / 0.75;
   const double phi = std::exp(-a * a / 2) / std::sqrt(2 * M_PI), Phi = 0.5 * std::erfc(-a / std::sqrt(2.0));
   EXPECT_NEAR(dm / static_cast<double>(t.size()), 1.5 + 0.75 * phi / (1 - Phi), 0.01);
+}
+
+// The device build (kernels/device_connectivity.cu) writes every generator's synapses in
+// generation order and sorts them stably by (source, target); the same algorithm on the host
+// gives build_synapses's table for every connector it covers. (The GPU test compares the device's
+// own result; this checks the ordering argument where no GPU is.)
+TEST(Connectivity, GenerationOrderSortedBySourceAndTargetIsTheTable) {
+  using k = connector::kind;
+  for (auto type : {k::fixed_indegree, k::fixed_outdegree, k::fixed_total_number, k::fixed_probability, k::all_to_all}) {
+    connector c;
+    c.type = type;
+    c.n = type == k::fixed_total_number ? 1'500'000 : 40;
+    c.p = 0.03;
+    c.autapses = false;
+    auto net = two_pops(900, 900, c, true);
+    distribution w = distribution::normal(0.1, 0.05);
+    w.low = 0.0;
+    w.bounds = distribution::bounds_mode::redraw;
+    net.projections[0].weight = w;
+    net.projections[0].delay = distribution::uniform(0.1, 4.0);
+    const auto rule = generator_rule_of(net, 0);
+    ASSERT_TRUE(rule);
+    std::vector<std::uint64_t> key;
+    std::vector<float> weight;
+    std::vector<std::uint16_t> delay;
+    for (std::uint64_t g = 0; g < generator_count(*rule); ++g)
+      generate_synapses(*rule, g, [&](std::uint64_t pre, std::uint64_t post, float wj, double dj) {
+        key.push_back(pre << 32 | post);
+        weight.push_back(wj);
+        delay.push_back(delay_steps(dj, 0.1));
+      });
+    std::vector<std::uint64_t> order(key.size());
+    for (std::uint64_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) { return key[a] < key[b]; });
+    const auto t = build_synapses(net, 0);
+    ASSERT_EQ(order.size(), t.size());
+    for (std::uint64_t i = 0; i < order.size(); ++i) {
+      ASSERT_EQ(static_cast<std::uint32_t>(key[order[i]]), t.target[i]) << static_cast<int>(type) << " at " << i;
+      ASSERT_EQ(weight[order[i]], t.weight[i]);
+      ASSERT_EQ(delay[order[i]], t.delay[i]);
+      const std::uint64_t pre = key[order[i]] >> 32;
+      ASSERT_TRUE(t.row_ptr[pre] <= i && i < t.row_ptr[pre + 1]);
+    }
+  }
 }
 
 TEST(Connectivity, IndependentOfThreadCount) {

@@ -1,0 +1,162 @@
+// Connectivity built on the device (issue 4). The generators of
+// models/connectivity_generators.hpp run a thread per generator, twice: once counting its
+// synapses, once writing them after an exclusive scan of the counts, so that the synapses lie
+// in generation order. A stable radix sort by the key (source << 32 | target) then gives the
+// host build's order: rows by source, each sorted by target, equal targets in generation order
+// (src/connectivity.cpp assembles rows in generator order and sorts them stably by target).
+#include <cub/cub.cuh>
+
+#include "device_connectivity.cuh"
+#include "engram/network.hpp"
+#include "math_probe.hpp"
+#include "synapse_table.hpp"
+
+namespace engram::cuda_detail {
+namespace {
+
+constexpr unsigned build_block = 256;
+
+__device__ std::uint64_t global_index() { return blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; }
+
+__global__ void count_synapses(generator_rule r, std::uint64_t generators, std::uint64_t* count) {
+  const std::uint64_t g = global_index();
+  if (g >= generators) return;
+  std::uint64_t n = 0;
+  generate_synapses(r, g, [&](std::uint64_t, std::uint64_t, float, double) { ++n; });
+  count[g] = n;
+}
+
+__global__ void write_synapses(generator_rule r, std::uint64_t generators, const std::uint64_t* offset, std::uint64_t* key,
+                               std::uint32_t* order, float* weight, std::uint16_t* delay, unsigned* too_long) {
+  const std::uint64_t g = global_index();
+  if (g >= generators) return;
+  std::uint64_t k = offset[g];
+  generate_synapses(r, g, [&](std::uint64_t pre, std::uint64_t post, float w, double d) {
+    if (math::floor(d / r.row.dt + 0.5) > 65535.0) atomicOr(too_long, 1u);
+    key[k] = pre << 32 | post;
+    order[k] = static_cast<std::uint32_t>(k);
+    weight[k] = w;
+    delay[k] = delay_steps(d, r.row.dt);
+    ++k;
+  });
+}
+
+__global__ void gather(std::uint64_t n, const std::uint64_t* key, const std::uint32_t* order, const float* weight_in,
+                       const std::uint16_t* delay_in, std::uint32_t* target, float* weight, std::uint16_t* delay) {
+  const std::uint64_t i = global_index();
+  if (i >= n) return;
+  target[i] = static_cast<std::uint32_t>(key[i]);
+  weight[i] = weight_in[order[i]];
+  delay[i] = delay_in[order[i]];
+}
+
+// row_ptr[r] = the first synapse whose source is >= r (binary search in the sorted keys).
+__global__ void row_starts(std::uint64_t rows, const std::uint64_t* key, std::uint64_t n, std::uint64_t* row_ptr) {
+  const std::uint64_t r = global_index();
+  if (r > rows) return;
+  std::uint64_t lo = 0, hi = n;
+  const std::uint64_t want = r << 32;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (key[mid] < want) lo = mid + 1;
+    else hi = mid;
+  }
+  row_ptr[r] = lo;
+}
+
+unsigned blocks_for(std::uint64_t n) { return static_cast<unsigned>((n + build_block - 1) / build_block); }
+
+// CUB treats a null scratch pointer as a size query: never pass one for real work.
+void reserve(dev_array<unsigned char>& temp, std::size_t bytes) {
+  if (temp.size() < bytes || temp.size() == 0) temp.resize(bytes > 0 ? bytes : 1);
+}
+
+int bits_for(std::uint64_t n) {
+  int b = 1;
+  while (b < 32 && (1ULL << b) < n) ++b;
+  return b;
+}
+
+}  // namespace
+
+device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
+  const std::uint64_t generators = generator_count(r);
+  device_table t;
+  dev_array<unsigned char> temp;
+  std::size_t temp_bytes = 0;
+  dev_array<std::uint64_t> offset(generators + 1);
+  {
+    dev_array<std::uint64_t> count(generators + 1);  // count[generators] stays 0
+    if (generators) ENGRAM_LAUNCH(count_synapses, blocks_for(generators), build_block, stream, r, generators, count.get());
+    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(nullptr, temp_bytes, count.get(), offset.get(), generators + 1, stream));
+    reserve(temp, temp_bytes);
+    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(temp.get(), temp_bytes, count.get(), offset.get(), generators + 1, stream));
+  }
+  std::uint64_t total = 0;
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&total, offset.get() + generators, sizeof total, cudaMemcpyDeviceToHost, stream));
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (total >= (1ULL << 31)) throw internal_error("build_on_device: 2^31 synapses or more in one projection");
+  const int n = static_cast<int>(total);
+  // Generation order, then a stable sort by (source, target) carrying each synapse's position.
+  dev_array<std::uint64_t> key(total), key_alt(total);
+  dev_array<std::uint32_t> order(total), order_alt(total);
+  dev_array<float> weight_raw(total);
+  dev_array<std::uint16_t> delay_raw(total);
+  {
+    dev_array<unsigned> too_long(1);
+    if (generators)
+      ENGRAM_LAUNCH(write_synapses, blocks_for(generators), build_block, stream, r, generators, offset.get(), key.get(),
+                    order.get(), weight_raw.get(), delay_raw.get(), too_long.get());
+    unsigned flag = 0;
+    ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&flag, too_long.get(), sizeof flag, cudaMemcpyDeviceToHost, stream));
+    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
+    t.delay_too_long = flag != 0;
+  }
+  offset.resize(0);  // freed before the sort needs its scratch
+  cub::DoubleBuffer<std::uint64_t> keys(key.get(), key_alt.get());
+  cub::DoubleBuffer<std::uint32_t> positions(order.get(), order_alt.get());
+  const int end_bit = 32 + bits_for(r.n_source);
+  temp_bytes = 0;
+  ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, temp_bytes, keys, positions, n, 0, end_bit, stream));
+  reserve(temp, temp_bytes);
+  ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(temp.get(), temp_bytes, keys, positions, n, 0, end_bit, stream));
+  temp.resize(0);
+  t.target.resize(total);
+  t.weight.resize(total);
+  t.delay.resize(total);
+  t.row_ptr.resize(r.n_source + 1);
+  if (total)
+    ENGRAM_LAUNCH(gather, blocks_for(total), build_block, stream, total, keys.Current(), positions.Current(), weight_raw.get(),
+                  delay_raw.get(), t.target.get(), t.weight.get(), t.delay.get());
+  ENGRAM_LAUNCH(row_starts, blocks_for(r.n_source + 1), build_block, stream, r.n_source, keys.Current(), total, t.row_ptr.get());
+  if (total) {
+    dev_array<std::uint16_t> max_delay(1);
+    temp_bytes = 0;
+    ENGRAM_CUDA_CHECK(cub::DeviceReduce::Max(nullptr, temp_bytes, t.delay.get(), max_delay.get(), n, stream));
+    reserve(temp, temp_bytes);
+    ENGRAM_CUDA_CHECK(cub::DeviceReduce::Max(temp.get(), temp_bytes, t.delay.get(), max_delay.get(), n, stream));
+    ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&t.max_delay, max_delay.get(), sizeof t.max_delay, cudaMemcpyDeviceToHost, stream));
+  }
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));  // before the scratch arrays are freed
+  if (t.max_delay < 1) t.max_delay = 1;
+  return t;
+}
+
+synapse_table device_built_table(const network& net, std::size_t projection) {
+  const auto gen = generator_rule_of(net, projection);
+  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be built on the device");
+  const owned_stream stream;
+  const device_table d = build_on_device(*gen, stream);
+  if (d.delay_too_long)
+    throw invalid_model(net.source_file + ": projections[" + std::to_string(projection) +
+                        "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");
+  synapse_table t;
+  d.row_ptr.download(t.row_ptr, d.row_ptr.size());
+  d.target.download(t.target, d.target.size());
+  d.weight.download(t.weight, d.weight.size());
+  d.delay.download(t.delay, d.delay.size());
+  t.max_delay = d.max_delay;
+  return t;
+}
+
+}  // namespace engram::cuda_detail

@@ -1,0 +1,32 @@
+#pragma once
+// Connectivity built on the device (device code only: included by .cu files).
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "dev_array.cuh"
+#include "models/connectivity_generators.hpp"
+
+namespace engram::cuda_detail {
+
+// One projection's table in device memory, as synapse_table holds it on the host.
+struct device_table {
+  dev_array<std::uint64_t> row_ptr;  // n_source + 1
+  dev_array<std::uint32_t> target;
+  dev_array<float> weight;
+  dev_array<std::uint16_t> delay;
+  std::uint16_t max_delay = 1;
+  bool delay_too_long = false;  // a drawn delay exceeds 65535 steps (the caller reports it)
+};
+
+// The synapses of generator rule `r`, generated on the device by the same code as the host
+// build and ordered as it orders them (by source, then target, ties in generation order):
+// the table equals build_synapses's bit for bit. Needs device_build_bytes_per_synapse while
+// it runs (plus the sort's scratch) and fewer than 2^31 synapses.
+device_table build_on_device(const generator_rule& r, cudaStream_t stream);
+
+// Bytes per synapse that build_on_device holds at its peak, during the gather: keys and
+// positions twice (the sort's double buffer), the drawn weight and delay, and the table.
+inline constexpr std::uint64_t device_build_bytes_per_synapse = 8 * 2 + 4 * 2 + 4 + 2 + 10;
+
+}  // namespace engram::cuda_detail
