@@ -8,47 +8,31 @@
 #include "engram/errors.hpp"
 #include "engram/network.hpp"
 #include "kernels/math_probe.hpp"
+#include "support/two_populations.hpp"
 #include "synapse_table.hpp"
 
 using namespace engram;
 
 namespace {
-bool have_device() {
-  std::string why;
-  if (cuda_detail::device_present(why)) return true;
-  std::printf("skipping: %s\n", why.c_str());
-  return false;
-}
-
 network with_connector(connector c, std::uint64_t ns, std::uint64_t nt, bool same) {
-  network net;
-  net.source_file = "device_connectivity_test";
-  net.run = {0.1, 10.0, 4242};
-  net.populations.push_back({"A", "lif_delta", ns, {}, {}, {}});
-  if (!same) net.populations.push_back({"B", "lif_delta", nt, {}, {}, {}});
-  projection pr;
-  pr.name = "p";
-  pr.source = "A";
-  pr.target = same ? "A" : "B";
-  pr.receptor = "delta";
-  pr.conn = c;
+  network net = testing_support::two_populations(ns, nt, c, same, 4242);
   distribution w = distribution::normal(0.1, 0.05);
   w.low = 0.0;
   w.bounds = distribution::bounds_mode::redraw;
-  pr.weight = w;
+  net.projections[0].weight = w;
   distribution d = distribution::normal(1.5, 0.75);
   d.low = 0.1;
   d.high = 10.0;
   d.bounds = distribution::bounds_mode::redraw;
-  pr.delay = d;
-  net.projections.push_back(pr);
+  net.projections[0].delay = d;
   validate(net);
   return net;
 }
 }  // namespace
 
 TEST(DeviceConnectivity, EqualsTheHostBuild) {
-  if (!have_device()) GTEST_SKIP() << "no usable CUDA device";
+  std::string why;
+  if (!cuda_detail::device_present(why)) GTEST_SKIP() << why;
   using k = connector::kind;
   struct spec {
     const char* name;
@@ -91,7 +75,8 @@ TEST(DeviceConnectivity, EqualsTheHostBuild) {
 // One source neuron (the sort key's narrowest source field), and a delay beyond 65535 steps:
 // the device reports it as the host does, naming the field.
 TEST(DeviceConnectivity, OneSourceAndTooLongDelays) {
-  if (!have_device()) GTEST_SKIP() << "no usable CUDA device";
+  std::string why;
+  if (!cuda_detail::device_present(why)) GTEST_SKIP() << why;
   connector c;
   c.type = connector::kind::fixed_outdegree;
   c.n = 500;

@@ -11,28 +11,14 @@
 
 #include "engram/errors.hpp"
 #include "engram/network.hpp"
+#include "support/two_populations.hpp"
 #include "synapse_table.hpp"
 
 using namespace engram;
 
 namespace {
 network two_pops(std::uint64_t ns, std::uint64_t nt, connector c, bool same = false) {
-  network net;
-  net.source_file = "test";
-  net.run = {0.1, 10.0, 12345};
-  net.populations.push_back({"A", "lif_delta", ns, {}, {}, {}});
-  if (!same) net.populations.push_back({"B", "lif_delta", nt, {}, {}, {}});
-  projection pr;
-  pr.name = "p";
-  pr.source = "A";
-  pr.target = same ? "A" : "B";
-  pr.receptor = "delta";
-  pr.conn = c;
-  pr.weight = distribution::constant(0.1);
-  pr.delay = distribution::constant(1.5);
-  net.projections.push_back(pr);
-  validate(net);
-  return net;
+  return testing_support::two_populations(ns, nt, c, same);
 }
 std::vector<std::uint64_t> in_degrees(const synapse_table& t, std::uint64_t nt) {
   std::vector<std::uint64_t> d(nt, 0);
