@@ -100,7 +100,12 @@ class cuda_simulation final : public simulation {
     std::uint16_t max_delay = 1;
     built_.resize(net.projections.size());
     for (std::size_t j = 0; j < net.projections.size(); ++j) {
-      tables_.push_back(builds_on_device(j) ? device_build(j) : build_synapses(net, j));
+      if (net.projections[j].procedural) {  // counted on the device, where its rows will be made
+        tables_.push_back(procedural_table(net, j));
+        tables_.back().count = count_on_device(*generator_rule_of(net, j), *stream_);
+      } else {
+        tables_.push_back(builds_on_device(j) ? device_build(j) : build_synapses(net, j));
+      }
       max_delay = std::max(max_delay, tables_.back().max_delay);
     }
     ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;

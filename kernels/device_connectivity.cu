@@ -142,6 +142,29 @@ device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
   return t;
 }
 
+std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream) {
+  const std::uint64_t generators = generator_count(r);
+  if (!generators) return 0;
+  dev_array<std::uint64_t> count(generators), sum(1);
+  ENGRAM_LAUNCH(count_synapses, blocks_for(generators), build_block, stream, r, generators, count.get());
+  dev_array<unsigned char> temp;
+  std::size_t temp_bytes = 0;
+  ENGRAM_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, temp_bytes, count.get(), sum.get(), generators, stream));
+  reserve(temp, temp_bytes);
+  ENGRAM_CUDA_CHECK(cub::DeviceReduce::Sum(temp.get(), temp_bytes, count.get(), sum.get(), generators, stream));
+  std::uint64_t total = 0;
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&total, sum.get(), sizeof total, cudaMemcpyDeviceToHost, stream));
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return total;
+}
+
+std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
+  const auto gen = generator_rule_of(net, projection);
+  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be counted on the device");
+  const owned_stream stream;
+  return count_on_device(*gen, stream);
+}
+
 synapse_table device_built_table(const network& net, std::size_t projection) {
   const auto gen = generator_rule_of(net, projection);
   if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be built on the device");

@@ -25,6 +25,10 @@ struct device_table {
 // it runs (plus the sort's scratch) and fewer than 2^31 synapses.
 device_table build_on_device(const generator_rule& r, cudaStream_t stream);
 
+// The number of synapses generator rule `r` makes, counted on the device without storing them
+// (procedural projections: seconds on the host at 10^10 synapses).
+std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream);
+
 // Bytes per synapse that build_on_device holds at its peak, during the gather: keys and
 // positions twice (the sort's double buffer), the drawn weight and delay, and the table.
 inline constexpr std::uint64_t device_build_bytes_per_synapse = 8 * 2 + 4 * 2 + 4 + 2 + 10;

@@ -29,6 +29,8 @@ void device_neuron_steps(int model_index, const void* derived, std::size_t deriv
 // Projection `projection` of `net` built on the device (kernels/device_connectivity.cu) and
 // copied back, for the test that compares it with build_synapses.
 synapse_table device_built_table(const network& net, std::size_t projection);
+// Its number of synapses counted on the device (as the CUDA backend counts procedural ones).
+std::uint64_t device_synapse_count(const network& net, std::size_t projection);
 
 void device_poisson(std::uint64_t seed, std::uint32_t n, double lambda, std::vector<std::uint32_t>& out);
 

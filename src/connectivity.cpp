@@ -109,6 +109,13 @@ std::optional<generator_rule> generator_rule_of(const network& net, std::size_t 
   return r;
 }
 
+synapse_table procedural_table(const network& net, std::size_t index) {
+  synapse_table t;  // validated: a row connector with bounded delays
+  t.procedural = generator_rule_of(net, index)->row;
+  t.max_delay = delay_steps(net.projections[index].delay.max_value(), net.run.dt);
+  return t;
+}
+
 synapse_table build_synapses(const network& net, std::size_t index, bool store) {
   const projection& pr = net.projections[index];
   const std::uint64_t ns = net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size;
@@ -121,14 +128,12 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
   const std::optional<generator_rule> gen = generator_rule_of(net, index);
   using k = connector::kind;
 
-  if (pr.procedural && !store) {  // validated: a row connector with bounded delays
-    synapse_table t;
-    t.procedural = gen->row;
-    t.max_delay = delay_steps(pr.delay.max_value(), dt);
+  if (pr.procedural && !store) {
+    synapse_table t = procedural_table(net, index);
     std::uint64_t count = 0;
 #pragma omp parallel for schedule(dynamic, 64) reduction(+ : count)
     for (std::uint64_t g = 0; g < ns; ++g)
-      generate_row(gen->row, static_cast<std::uint32_t>(g), [&](std::uint32_t, float, double) { ++count; });
+      generate_row(*t.procedural, static_cast<std::uint32_t>(g), [&](std::uint32_t, float, double) { ++count; });
     t.count = count;
     return t;
   }

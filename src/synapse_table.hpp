@@ -95,6 +95,11 @@ std::optional<generator_rule> generator_rule_of(const network& net, std::size_t 
 // from the description alone: memory estimates and build decisions.
 double expected_synapses(const network& net, std::size_t index);
 
+// A procedural projection's table without its synapse count: its row rule and the delay
+// bound. build_synapses counts the synapses on the host; the CUDA backend counts them on the
+// device.
+synapse_table procedural_table(const network& net, std::size_t index);
+
 // Generates projection `index` of `net` (validated) deterministically: the result depends on
 // the seed and the description only, not on the number of threads. A projection with
 // "storage": "procedural" gives a table holding only its row rule, unless `store` is set:

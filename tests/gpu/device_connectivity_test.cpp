@@ -69,6 +69,7 @@ TEST(DeviceConnectivity, EqualsTheHostBuild) {
     EXPECT_EQ(dev.weight, host.weight) << s.name;
     EXPECT_EQ(dev.delay, host.delay) << s.name;
     EXPECT_EQ(dev.max_delay, host.max_delay) << s.name;
+    EXPECT_EQ(cuda_detail::device_synapse_count(net, 0), host.size()) << s.name;  // as procedural ones are counted
   }
 }
 
