@@ -1,9 +1,10 @@
 // Connectivity built on the device (issue 4). The generators of
 // models/connectivity_generators.hpp run a thread per generator, twice: once counting its
 // synapses, once writing them after an exclusive scan of the counts, so that the synapses lie
-// in generation order. A stable radix sort by the key (source << 32 | target) then gives the
-// host build's order: rows by source, each sorted by target, equal targets in generation order
-// (src/connectivity.cpp assembles rows in generator order and sorts them stably by target).
+// in generation order. For degree and total-number connectors a stable radix sort by the key
+// (source << 32 | target) then gives the host build's order: rows by source, each sorted by
+// target, equal targets in generation order (src/connectivity.cpp assembles rows in generator
+// order and sorts them stably by target). Rows are in that order as generated.
 #include <cub/cub.cuh>
 
 #include "device_connectivity.cuh"
@@ -35,6 +36,20 @@ __global__ void write_synapses(generator_rule r, std::uint64_t generators, const
     if (math::floor(d / r.row.dt + 0.5) > 65535.0) atomicOr(too_long, 1u);
     key[k] = pre << 32 | post;
     order[k] = static_cast<std::uint32_t>(k);
+    weight[k] = w;
+    delay[k] = delay_steps(d, r.row.dt);
+    ++k;
+  });
+}
+
+__global__ void write_rows(generator_rule r, std::uint64_t generators, const std::uint64_t* offset, std::uint32_t* target,
+                           float* weight, std::uint16_t* delay, unsigned* too_long) {
+  const std::uint64_t g = global_index();
+  if (g >= generators) return;
+  std::uint64_t k = offset[g];
+  generate_synapses(r, g, [&](std::uint64_t, std::uint64_t post, float w, double d) {
+    if (math::floor(d / r.row.dt + 0.5) > 65535.0) atomicOr(too_long, 1u);
+    target[k] = static_cast<std::uint32_t>(post);
     weight[k] = w;
     delay[k] = delay_steps(d, r.row.dt);
     ++k;
@@ -79,25 +94,32 @@ int bits_for(std::uint64_t n) {
 
 }  // namespace
 
-device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
-  const std::uint64_t generators = generator_count(r);
-  device_table t;
-  dev_array<unsigned char> temp;
-  std::size_t temp_bytes = 0;
-  dev_array<std::uint64_t> offset(generators + 1);
-  {
-    dev_array<std::uint64_t> count(generators + 1);  // count[generators] stays 0
-    if (generators) ENGRAM_LAUNCH(count_synapses, blocks_for(generators), build_block, stream, r, generators, count.get());
-    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(nullptr, temp_bytes, count.get(), offset.get(), generators + 1, stream));
-    reserve(temp, temp_bytes);
-    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(temp.get(), temp_bytes, count.get(), offset.get(), generators + 1, stream));
-  }
-  std::uint64_t total = 0;
-  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&total, offset.get() + generators, sizeof total, cudaMemcpyDeviceToHost, stream));
+namespace {
+
+// Rows (all_to_all, one_to_one, fixed_probability) come out of their generators already in
+// table order, the generator being the source: the scan of the counts is row_ptr, and each
+// synapse is written where it belongs.
+void write_row_table(const generator_rule& r, std::uint64_t generators, std::uint64_t total, dev_array<std::uint64_t>& offset,
+                     device_table& t, cudaStream_t stream) {
+  t.target.resize(total);
+  t.weight.resize(total);
+  t.delay.resize(total);
+  dev_array<unsigned> too_long(1);
+  if (generators)
+    ENGRAM_LAUNCH(write_rows, blocks_for(generators), build_block, stream, r, generators, offset.get(), t.target.get(),
+                  t.weight.get(), t.delay.get(), too_long.get());
+  unsigned flag = 0;
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&flag, too_long.get(), sizeof flag, cudaMemcpyDeviceToHost, stream));
   ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
-  if (total >= (1ULL << 31)) throw internal_error("build_on_device: 2^31 synapses or more in one projection");
+  t.delay_too_long = flag != 0;
+  t.row_ptr = std::move(offset);  // n_source + 1 entries
+}
+
+// Other generators: generation order, then a stable sort by (source, target) carrying each
+// synapse's position, a gather and a binary search per row.
+void write_sorted_table(const generator_rule& r, std::uint64_t generators, std::uint64_t total, dev_array<std::uint64_t>& offset,
+                        dev_array<unsigned char>& temp, device_table& t, cudaStream_t stream) {
   const int n = static_cast<int>(total);
-  // Generation order, then a stable sort by (source, target) carrying each synapse's position.
   dev_array<std::uint64_t> key(total), key_alt(total);
   dev_array<std::uint32_t> order(total), order_alt(total);
   dev_array<float> weight_raw(total);
@@ -116,7 +138,7 @@ device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
   cub::DoubleBuffer<std::uint64_t> keys(key.get(), key_alt.get());
   cub::DoubleBuffer<std::uint32_t> positions(order.get(), order_alt.get());
   const int end_bit = 32 + bits_for(r.n_source);
-  temp_bytes = 0;
+  std::size_t temp_bytes = 0;
   ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, temp_bytes, keys, positions, n, 0, end_bit, stream));
   reserve(temp, temp_bytes);
   ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(temp.get(), temp_bytes, keys, positions, n, 0, end_bit, stream));
@@ -129,15 +151,42 @@ device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
     ENGRAM_LAUNCH(gather, blocks_for(total), build_block, stream, total, keys.Current(), positions.Current(), weight_raw.get(),
                   delay_raw.get(), t.target.get(), t.weight.get(), t.delay.get());
   ENGRAM_LAUNCH(row_starts, blocks_for(r.n_source + 1), build_block, stream, r.n_source, keys.Current(), total, t.row_ptr.get());
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));  // before the scratch arrays are freed
+}
+
+}  // namespace
+
+device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
+  const std::uint64_t generators = generator_count(r);
+  device_table t;
+  dev_array<unsigned char> temp;
+  std::size_t temp_bytes = 0;
+  dev_array<std::uint64_t> offset(generators + 1);
+  {
+    dev_array<std::uint64_t> count(generators + 1);  // count[generators] stays 0
+    if (generators) ENGRAM_LAUNCH(count_synapses, blocks_for(generators), build_block, stream, r, generators, count.get());
+    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(nullptr, temp_bytes, count.get(), offset.get(), generators + 1, stream));
+    reserve(temp, temp_bytes);
+    ENGRAM_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(temp.get(), temp_bytes, count.get(), offset.get(), generators + 1, stream));
+  }
+  std::uint64_t total = 0;
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&total, offset.get() + generators, sizeof total, cudaMemcpyDeviceToHost, stream));
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (total >= (1ULL << 31)) throw internal_error("build_on_device: 2^31 synapses or more in one projection");
+  if (r.type == generator_rule::kind::row)
+    write_row_table(r, generators, total, offset, t, stream);
+  else
+    write_sorted_table(r, generators, total, offset, temp, t, stream);
   if (total) {
     dev_array<std::uint16_t> max_delay(1);
     temp_bytes = 0;
+    const int n = static_cast<int>(total);
     ENGRAM_CUDA_CHECK(cub::DeviceReduce::Max(nullptr, temp_bytes, t.delay.get(), max_delay.get(), n, stream));
     reserve(temp, temp_bytes);
     ENGRAM_CUDA_CHECK(cub::DeviceReduce::Max(temp.get(), temp_bytes, t.delay.get(), max_delay.get(), n, stream));
     ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&t.max_delay, max_delay.get(), sizeof t.max_delay, cudaMemcpyDeviceToHost, stream));
+    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
   }
-  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));  // before the scratch arrays are freed
   if (t.max_delay < 1) t.max_delay = 1;
   return t;
 }
