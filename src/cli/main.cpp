@@ -234,10 +234,15 @@ int validate_cmd(const std::string& model) {
   std::uint64_t neurons = 0;
   for (const auto& p : net.populations) neurons += p.size;
   const auto m = engram::estimate_memory(net);
-  fmt::print("{}: valid: {} populations ({} neurons), {} projections (about {} synapses), {} stimuli, {} recorders; "
+  const std::string procedural =
+      m.stored_synapses == m.synapses
+          ? ""
+          : fmt::format(", {} of them procedural", human_count(static_cast<double>(m.synapses - m.stored_synapses)));
+  fmt::print("{}: valid: {} populations ({} neurons), {} projections (about {} synapses{}), {} stimuli, {} recorders; "
              "{} steps of {} ms; estimated memory {:.2f} GiB\n",
              model, net.populations.size(), neurons, net.projections.size(), human_count(static_cast<double>(m.synapses)),
-             net.stimuli.size(), net.recorders.size(), net.steps(), net.run.dt, static_cast<double>(m.bytes) / 1073741824.0);
+             procedural, net.stimuli.size(), net.recorders.size(), net.steps(), net.run.dt,
+             static_cast<double>(m.bytes) / 1073741824.0);
   return ok;
 }
 
