@@ -372,13 +372,17 @@ class cuda_simulation final : public simulation {
   // is built on the host) and those with a weights recorder (its source/target arrays too) stay
   // on the host.
   static constexpr double device_build_min_synapses = 1 << 16;  // a guess, to be measured on a GPU
+  // The device build has not yet run on a GPU: until DeviceConnectivity.* (which call it
+  // directly) pass there, simulations keep the host build, whose tables every parity test has
+  // checked. Delete this gate then (ADR 0007).
+  static constexpr bool device_build_checked_on_gpu = false;
   bool builds_on_device(std::size_t j) const {
     const projection& pr = net_.projections[j];
     if (pr.procedural || !pr.plasticity.empty() || !generator_rule_of(net_, j)) return false;
     for (const auto& r : net_.recorders)
       if (r.type == recorder::kind::weights && r.projection == pr.name) return false;
     const double n = expected_synapses(net_, j);
-    return n >= device_build_min_synapses && n < 0.9 * static_cast<double>(1ULL << 31);
+    return device_build_checked_on_gpu && n >= device_build_min_synapses && n < 0.9 * static_cast<double>(1ULL << 31);
   }
   synapse_table device_build(std::size_t j) {
     device_table& d = built_[j];
