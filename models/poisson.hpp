@@ -23,8 +23,9 @@ ENGRAM_HOST_DEVICE inline std::uint32_t poisson_inversion(double u, double lambd
   return k;
 }
 
-// A uniform in (0, 1) from one 32-bit word: resolution 2^-32, far finer than any probability
-// the inversion compares it with, and four of them per Philox block.
+// A uniform in (0, 1) from one 32-bit word, four of them per Philox block. Its resolution,
+// 2^-32, is the price: a mean below about 1e-10 events per step never fires, and counts
+// rarer than that in the tail never occur; no stimulus comes near either.
 ENGRAM_HOST_DEVICE inline double unit_from_word(std::uint32_t w) {
   return (static_cast<double>(w) + 0.5) * (1.0 / 4294967296.0);
 }

@@ -343,18 +343,21 @@ class cpu_simulation final : public simulation {
   // Each thread owns a contiguous range of target neurons and, in every spike's row (sorted
   // by target), adds only the synapses onto its range: no atomics, no per-thread copies, and
   // each ring cell sums its inputs in row order, whatever the thread count. Runs
-  // walk(ring, n, lo, hi) for each range [lo, hi) of the n target neurons, one thread each.
+  // walk(ring, n, lo, hi) for each range [lo, hi) of the n target neurons, one thread each;
+  // ranges start at multiples of `granule` (a procedural row's segment, so that no segment is
+  // drawn by two threads).
   template <class Walk>
-  void by_target_range(const population_state& ps, std::size_t j, Walk&& walk) {
+  void by_target_range(const population_state& ps, std::size_t j, Walk&& walk, std::uint64_t granule = 1) {
     const auto tgt = static_cast<std::size_t>(proj_target_[j]);
     const std::uint64_t n = pops_[tgt].n;
     std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[j]) * ring_len_ * n;
     const std::uint64_t work = ps.spikes.size() * (tables_[j].size() / std::max<std::uint64_t>(1, ps.n) + 1);
-    const int parts = work >= parallel_min_synapses ? threads_ : 1;
-    const auto range = [&](std::uint64_t part) {
-      walk(ring, n, static_cast<std::uint32_t>(n * part / static_cast<std::uint64_t>(parts)),
-           static_cast<std::uint32_t>(n * (part + 1) / static_cast<std::uint64_t>(parts)));
+    const std::uint64_t granules = (n + granule - 1) / granule;
+    const int parts = work >= parallel_min_synapses ? static_cast<int>(std::min<std::uint64_t>(threads_, granules)) : 1;
+    const auto bound = [&](std::uint64_t part) {
+      return static_cast<std::uint32_t>(std::min(n, granules * part / static_cast<std::uint64_t>(parts) * granule));
     };
+    const auto range = [&](std::uint64_t part) { walk(ring, n, bound(part), bound(part + 1)); };
     if (parts > 1) {  // not an if() clause: see for_each_index
 #pragma omp parallel num_threads(parts)
       range(static_cast<std::uint64_t>(omp_get_thread_num()));
@@ -382,21 +385,24 @@ class cpu_simulation final : public simulation {
     });
   }
 
-  // A procedural projection regenerates each spike's row, only the segments that overlap the
-  // thread's range of targets: the same synapses, in the same order, as a stored row.
+  // A procedural projection regenerates each spike's row, each thread the segments of its range
+  // of targets: the same synapses, in the same order, as a stored row.
   void propagate_procedural(const population_state& ps, std::size_t j, std::uint64_t t) {
     const row_rule& r = *tables_[j].procedural;
     const std::uint64_t now = t % ring_len_;
     const delay_rounding steps(r);
-    by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
-      if (lo == hi) return;
-      const std::uint32_t first = lo / r.segment, last = (hi - 1) / r.segment;
-      for (const std::uint32_t pre : ps.spikes)
-        for (std::uint32_t k = first; k <= last; ++k)
-          generate_segment(r, pre, k, [&](std::uint32_t i, float w, double d) {
-            if (i >= lo && i < hi) ring[arrival_row(now, steps(d), ring_len_) * n + i] += to_fixed(w);
-          });
-    });
+    by_target_range(
+        ps, j,
+        [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
+          if (lo == hi) return;
+          const std::uint32_t first = lo / r.segment, last = (hi - 1) / r.segment;  // whole segments
+          for (const std::uint32_t pre : ps.spikes)
+            for (std::uint32_t k = first; k <= last; ++k)
+              generate_segment(r, pre, k, [&](std::uint32_t i, float w, double d) {
+                ring[arrival_row(now, steps(d), ring_len_) * n + i] += to_fixed(w);
+              });
+        },
+        r.segment);
   }
 
   // Records this step's spikes in the histories, then runs the rules' updates at postsynaptic

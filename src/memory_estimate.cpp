@@ -27,11 +27,12 @@ double expected_synapses(const network& net, std::size_t index) {
   const projection& pr = net.projections[index];
   const double ns = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.source))].size);
   const double nt = static_cast<double>(net.populations[static_cast<std::size_t>(net.population_index(pr.target))].size);
+  const double pairs = ns * nt - (pr.source == pr.target && !pr.conn.autapses ? ns : 0.0);
   using k = connector::kind;
   switch (pr.conn.type) {
-    case k::all_to_all: return ns * nt;
+    case k::all_to_all: return pairs;
     case k::one_to_one: return ns;
-    case k::fixed_probability: return pr.conn.p * ns * nt;
+    case k::fixed_probability: return pr.conn.p * pairs;
     case k::fixed_indegree: return static_cast<double>(pr.conn.n) * nt;
     case k::fixed_outdegree: return static_cast<double>(pr.conn.n) * ns;
     case k::fixed_total_number: return static_cast<double>(pr.conn.n);

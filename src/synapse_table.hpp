@@ -91,7 +91,7 @@ struct network;
 // partners).
 std::optional<generator_rule> generator_rule_of(const network& net, std::size_t index);
 
-// Expected number of synapses of projection `index` (exact for the fixed-number connectors),
+// Expected number of synapses of projection `index` (exact for all but fixed_probability),
 // from the description alone: memory estimates and build decisions.
 double expected_synapses(const network& net, std::size_t index);
 

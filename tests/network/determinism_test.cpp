@@ -88,9 +88,10 @@ TEST(Determinism, WeightRulesIdenticalAcrossThreadCounts) {
 
 // A procedural projection regenerates each spike's row from the RNG instead of storing it
 // (models/connectivity_rows.hpp): tests/gpu/data/coba_procedural.json (COBA with every
-// projection procedural, weights and delays drawn) gives exactly the spikes and voltages of
-// the same network stored, on 1 and 2 threads (2 threads split each row between them
-// mid-segment), stores nothing per synapse, and regenerates the stored synapses on request.
+// projection procedural, weights and delays drawn, a dense fixed_probability drive and a
+// one_to_one projection) gives exactly the spikes and voltages of the same network stored, on
+// 1 and 2 threads (2 threads split the drive's rows between them at a segment edge), stores
+// nothing per synapse, and regenerates the stored synapses on request.
 TEST(Determinism, ProceduralProjectionsEqualStoredOnes) {
   network proc = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/tests/gpu/data/coba_procedural.json");
   proc.run.duration = 200.0;
@@ -126,5 +127,48 @@ TEST(Determinism, ProceduralProjectionsEqualStoredOnes) {
     EXPECT_EQ(tg[0], tg[1]);
     EXPECT_EQ(w[0], w[1]);
     EXPECT_EQ(d[0], d[1]);
+  }
+}
+
+// Poisson input to a whole population draws one Philox block per four neurons in the CPU
+// backend (models/poisson.hpp); a stimulus listing its neurons takes the per-neuron path. The
+// two give the same voltages and spikes on 1 and 2 threads, with a population above the
+// parallel threshold whose size is not a multiple of four, and a stimulus with a time window.
+TEST(Determinism, PoissonFastPathEqualsPerNeuronPath) {
+  const auto run = [](bool listed, int threads) {
+    network net;
+    net.source_file = "poisson_paths";
+    net.run = {0.1, 200.0, 7};
+    population p;
+    p.name = "P";
+    p.model = "lif_delta";
+    p.size = 8195;
+    p.initial["v"] = distribution::uniform(0.0, 15.0);
+    net.populations.push_back(p);
+    stimulus s;
+    s.target = "P";
+    s.rates = {50.0};
+    s.sources = 40;
+    s.weight = 0.6;
+    s.receptor = "delta";
+    s.start = 10.0;
+    s.stop = 150.0;
+    if (listed)
+      for (std::uint32_t i = 0; i < 8195; ++i) s.neurons.push_back(i);
+    net.stimuli.push_back(s);
+    recorder r;
+    r.population = "P";
+    net.recorders.push_back(r);
+    auto sim = make_simulation(net, {backend_choice::cpu, threads});
+    sim->advance(net.steps());
+    const auto& rec = sim->results().spike_recorders.at(0);
+    return std::make_pair(sim->state_variable(0, "v"), std::vector<std::uint32_t>(rec.neuron.begin(), rec.neuron.end()));
+  };
+  const auto want = run(true, 1);
+  ASSERT_GT(want.second.size(), 100u);
+  for (int threads = 1; threads <= 2; ++threads) {
+    const auto got = run(false, threads);
+    EXPECT_EQ(got.first, want.first) << threads << " threads";
+    EXPECT_EQ(got.second, want.second) << threads << " threads";
   }
 }

@@ -273,6 +273,7 @@ TEST(Connectivity, GenerationOrderSortedBySourceAndTargetIsTheTable) {
       ASSERT_EQ(delay[order[i]], t.delay[i]);
       const std::uint64_t pre = key[order[i]] >> 32;
       ASSERT_TRUE(t.row_ptr[pre] <= i && i < t.row_ptr[pre + 1]);
+      ASSERT_NE(pre, t.target[i]) << "autapses are off";
     }
   }
 }
