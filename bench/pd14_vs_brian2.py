@@ -20,11 +20,10 @@ T_START = 500.0  # ms: the reference's pre-simulation, discarded
 
 
 def engram_rates(out, pops, duration):
-    rates = {}
-    for name, n in pops.items():
-        sp = np.load(os.path.join(out, f"spikes_{name}.npy"))
-        rates[name] = float(np.count_nonzero(sp["t"] > T_START)) / n / ((duration - T_START) / 1000.0)
-    return rates
+    """Mean rate per population over (T_START, duration], as Brian's are computed."""
+    import brian2_models as bm
+    return {name: bm.spike_stats(np.load(os.path.join(out, f"spikes_{name}.npy")), n, T_START, duration)["rate_hz"]
+            for name, n in pops.items()}
 
 
 def main():

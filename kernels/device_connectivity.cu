@@ -33,7 +33,7 @@ __global__ void write_synapses(generator_rule r, std::uint64_t generators, const
   if (g >= generators) return;
   std::uint64_t k = offset[g];
   generate_synapses(r, g, [&](std::uint64_t pre, std::uint64_t post, float w, double d) {
-    if (math::floor(d / r.row.dt + 0.5) > 65535.0) atomicOr(too_long, 1u);
+    if (delay_too_long(d, r.row.dt)) atomicOr(too_long, 1u);
     key[k] = pre << 32 | post;
     order[k] = static_cast<std::uint32_t>(k);
     weight[k] = w;
@@ -48,7 +48,7 @@ __global__ void write_rows(generator_rule r, std::uint64_t generators, const std
   if (g >= generators) return;
   std::uint64_t k = offset[g];
   generate_synapses(r, g, [&](std::uint64_t, std::uint64_t post, float w, double d) {
-    if (math::floor(d / r.row.dt + 0.5) > 65535.0) atomicOr(too_long, 1u);
+    if (delay_too_long(d, r.row.dt)) atomicOr(too_long, 1u);
     target[k] = static_cast<std::uint32_t>(post);
     weight[k] = w;
     delay[k] = delay_steps(d, r.row.dt);
@@ -207,18 +207,22 @@ std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream) {
   return total;
 }
 
-std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
+namespace {
+generator_rule device_rule(const network& net, std::size_t projection) {
   const auto gen = generator_rule_of(net, projection);
-  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be counted on the device");
+  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be generated on the device");
+  return *gen;
+}
+}  // namespace
+
+std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
   const owned_stream stream;
-  return count_on_device(*gen, stream);
+  return count_on_device(device_rule(net, projection), stream);
 }
 
 synapse_table device_built_table(const network& net, std::size_t projection) {
-  const auto gen = generator_rule_of(net, projection);
-  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be built on the device");
   const owned_stream stream;
-  const device_table d = build_on_device(*gen, stream);
+  const device_table d = build_on_device(device_rule(net, projection), stream);
   if (d.delay_too_long)
     throw invalid_model(net.source_file + ": projections[" + std::to_string(projection) +
                         "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");

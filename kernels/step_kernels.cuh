@@ -256,6 +256,7 @@ struct device_engine {
   // point with integer atomics, so the sum does not depend on the order.
   __device__ void propagate(std::uint64_t t) {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
+    const std::uint64_t now = t % a.ring_len;  // the ring row of this step
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
       const spike_out& src = a.pops[pj.source].out;
@@ -264,18 +265,18 @@ struct device_engine {
       const std::uint64_t g = pj.group;
       const std::uint64_t lane = tid % g;
       if (pj.rows) {  // procedural (static)
-        walk_procedural_rows(pj, t, list, spikes, g, lane);
+        walk_procedural_rows(pj, now, list, spikes, g, lane);
         continue;
       }
       if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-        walk_rows(pj, t, list, spikes, g, lane, [&](std::uint64_t s) { return pj.weight[s]; });
+        walk_rows(pj, now, list, spikes, g, lane, [&](std::uint64_t s) { return pj.weight[s]; });
         continue;
       }
       const rule_desc& r = a.rules[pj.state_rule];
       with_rule(r.rule, [&]<class R>() {
         if constexpr (!plasticity::changes_weight<R>) {
           const auto& d = derived_of<R>(r);
-          walk_rows(pj, t, list, spikes, g, lane, [&](std::uint64_t s) {
+          walk_rows(pj, now, list, spikes, g, lane, [&](std::uint64_t s) {
             return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
           });
         }
@@ -285,9 +286,8 @@ struct device_engine {
   }
 
   template <class WeightOf>
-  __device__ void walk_rows(const proj_desc& pj, std::uint64_t t, const std::uint32_t* list, std::uint32_t spikes,
+  __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
                             std::uint64_t g, std::uint64_t lane, WeightOf&& weight_of) {
-    const std::uint64_t now = t % a.ring_len;
     for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       const std::uint64_t end = pj.row_ptr[pre + 1];
@@ -303,11 +303,11 @@ struct device_engine {
   // segments, up to a warp), a segment per thread
   // (models/connectivity_rows.hpp): the synapses of the stored row, in another order, which
   // the integer sums do not see.
-  __device__ void walk_procedural_rows(const proj_desc& pj, std::uint64_t t, const std::uint32_t* list,
+  __device__ void walk_procedural_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list,
                                        std::uint32_t spikes, std::uint64_t g, std::uint64_t lane) {
-    const row_rule r = *pj.rows;  // in registers: the loop below reads it for every synapse
+    if (tid / g >= spikes) return;  // most threads in most steps: no copy of the rule for them
+    const row_rule r = *pj.rows;    // in registers: the loop below reads it for every synapse
     const std::uint32_t segments = row_segments(r);
-    const std::uint64_t now = t % a.ring_len;
     const delay_rounding steps(r);
     for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];

@@ -68,6 +68,9 @@ struct delay_rounding {
   ENGRAM_HOST_DEVICE std::uint16_t operator()(double delay_ms) const { return fixed ? fixed : delay_steps(delay_ms, dt); }
 };
 
+// Whether a drawn delay exceeds the 65535 steps a synapse can hold (the builds report it).
+ENGRAM_HOST_DEVICE inline bool delay_too_long(double delay_ms, double dt) { return math::floor(delay_ms / dt + 0.5) > 65535.0; }
+
 // Calls emit(target, weight, delay_ms) for the synapses of row `pre` in segment `seg`, in
 // ascending target order.
 template <class Emit>

@@ -138,22 +138,24 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
     return t;
   }
 
-  std::uint64_t generators = gen ? generator_count(*gen) : ns;
-  if (!gen && c.type == k::fixed_indegree) generators = nt;
-  if (c.type == k::from_file) generators = c.pre.size();
+  // Host-only connectors: a generator per file row, or per neuron drawing distinct partners.
+  const std::uint64_t generators = gen                         ? generator_count(*gen)
+                                   : c.type == k::from_file      ? c.pre.size()
+                                   : c.type == k::fixed_indegree ? nt
+                                                                 : ns;
 
   std::vector<std::vector<raw_synapse>> out(generators);
-  bool delay_too_long = false;
+  bool any_too_long = false;
   double bad_delay = 0.0;
 
 #pragma omp parallel for schedule(dynamic, 64)
   for (std::uint64_t g = 0; g < generators; ++g) {
     auto& v = out[g];
     auto push = [&](std::uint64_t pre, std::uint64_t post, float w, double d) {
-      if (std::floor(d / dt + 0.5) > 65535.0) {
+      if (delay_too_long(d, dt)) {
 #pragma omp critical
         {
-          delay_too_long = true;
+          any_too_long = true;
           bad_delay = d;
         }
       }
@@ -185,7 +187,7 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
       else add(g, partner);
     });
   }
-  if (delay_too_long)
+  if (any_too_long)
     throw invalid_model(fmt::format("{}: projections[{}].delay: a drawn delay of {} ms exceeds 65535 steps; bound it with \"high\"",
                                     net.source_file, index, bad_delay));
 

@@ -10,6 +10,7 @@
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "engram/network.hpp"
+#include "models/connectivity_rows.hpp"
 
 namespace engram {
 
@@ -316,7 +317,7 @@ void validate(const network& net) {
       c.require(pr.plasticity.empty(), path + ".storage",
                 "a procedural projection stores no synapses, so it cannot be plastic (use \"storage\": \"table\")");
       const double dmax = pr.delay.max_value();
-      c.require(std::isfinite(dmax) && std::floor(dmax / dt + 0.5) <= 65535.0, path + ".delay",
+      c.require(std::isfinite(dmax) && !delay_too_long(dmax, dt), path + ".delay",
                 fmt::format("a procedural projection needs delays bounded by 65535 steps (the ring buffers are sized "
                             "before any is drawn); the largest delay is {} ms (set \"high\")", dmax));
     }

@@ -37,6 +37,13 @@ std::string human_count(double x) {
   return fmt::format("{:.0f}", x);
 }
 
+// "about N synapses", and how many of them are procedural (regenerated, not stored) if any.
+std::string synapse_summary(const engram::memory_estimate& m) {
+  const std::uint64_t procedural = m.synapses - m.stored_synapses;
+  return fmt::format("about {} synapses{}", human_count(static_cast<double>(m.synapses)),
+                     procedural ? fmt::format(", {} of them procedural", human_count(static_cast<double>(procedural))) : "");
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream f(path);
   std::stringstream ss;
@@ -131,10 +138,7 @@ int run(const run_args& given) {
     const engram::memory_estimate m = engram::estimate_memory(net);
     const bool fits = m.available == 0 || m.bytes <= m.available;  // else make_simulation says why not
     if (m.synapses >= 100'000'000 && fits)
-      fmt::print(stderr, "engram: building {} neurons and about {} synapses{}\n", human_count(static_cast<double>(neurons)),
-                 human_count(static_cast<double>(m.synapses)),
-                 m.stored_synapses == m.synapses ? ""
-                     : fmt::format(" ({} of them procedural, not stored)", human_count(static_cast<double>(m.synapses - m.stored_synapses))));
+      fmt::print(stderr, "engram: building {} neurons and {}\n", human_count(static_cast<double>(neurons)), synapse_summary(m));
   }
   auto sim = engram::make_simulation(net, opt);
   if (!sim->backend_note.empty() && !a.quiet) fmt::print(stderr, "engram: {}\n", sim->backend_note);
@@ -234,15 +238,10 @@ int validate_cmd(const std::string& model) {
   std::uint64_t neurons = 0;
   for (const auto& p : net.populations) neurons += p.size;
   const auto m = engram::estimate_memory(net);
-  const std::string procedural =
-      m.stored_synapses == m.synapses
-          ? ""
-          : fmt::format(", {} of them procedural", human_count(static_cast<double>(m.synapses - m.stored_synapses)));
-  fmt::print("{}: valid: {} populations ({} neurons), {} projections (about {} synapses{}), {} stimuli, {} recorders; "
+  fmt::print("{}: valid: {} populations ({} neurons), {} projections ({}), {} stimuli, {} recorders; "
              "{} steps of {} ms; estimated memory {:.2f} GiB\n",
-             model, net.populations.size(), neurons, net.projections.size(), human_count(static_cast<double>(m.synapses)),
-             procedural, net.stimuli.size(), net.recorders.size(), net.steps(), net.run.dt,
-             static_cast<double>(m.bytes) / 1073741824.0);
+             model, net.populations.size(), neurons, net.projections.size(), synapse_summary(m), net.stimuli.size(),
+             net.recorders.size(), net.steps(), net.run.dt, static_cast<double>(m.bytes) / 1073741824.0);
   return ok;
 }
 

@@ -183,7 +183,6 @@ TEST(Protocol, P_META_1_nmda_ratio_lowers_ltp_onset_in_a_network) {
   }
 }
 
-}  // namespace
 // P-CTRL-1 on the reduced model (dossier protocols.md: NMDA block as C_pre = 0, here kappa_NMDA =
 // 0; margin 3%, ours in the dossier): models/protocols/P-CTRL-1_graupner_brunel_nmda_block.json,
 // 1000 synapses of the hippocampal-slices set, presynaptic stimulation only (the postsynaptic
@@ -231,4 +230,5 @@ TEST(Protocol, P_CTRL_1_nmda_block_abolishes_plasticity_graupner_brunel) {
   EXPECT_GT(control, 1.1) << "without the block the same STET must potentiate";
 }
 
+}  // namespace
 }  // namespace engram

@@ -125,24 +125,13 @@ def run_file(path, duration_ms=None, seed=None, threads=1, t_start_ms=0.0, direc
     directory = directory or os.path.join(bm.tempfile.gettempdir(), 'engram-brian2',
                                           os.path.splitext(os.path.basename(path))[0])
     os.makedirs(directory, exist_ok=True)
-    net.run(steps * dt * ms, report=None)
-    t1 = time.perf_counter()
-    b2.device.build(directory=directory, compile=True, run=True, with_output=False)
-    t2 = time.perf_counter()
-    tm = b2.device.timers
-    make_s = (tm['compile'].get('make') or 0.0) + (tm['compile'].get('clean') or 0.0)
-    run_bin = tm.get('run_binary') or 0.0
-    sim = float(b2.device._last_run_time)
-    timing = {'construct_s': t1 - t0, 'codegen_s': (t2 - t1) - make_s - run_bin, 'compile_s': make_s,
-              'init_s': run_bin - sim, 'simulate_s': sim, 'real_time_factor': sim / (steps * dt / 1000.0)}
+    timing = bm.standalone_run(b2, net, steps * dt, directory, t0)
+    timing['real_time_factor'] = timing['simulate_s'] / (steps * dt / 1000.0)
     timing['build_s'] = timing['construct_s'] + timing['codegen_s'] + timing['compile_s'] + timing['init_s']
     res = {'rates_hz': {}, 'cv_mean': {}, 'synapses': n_syn, 'timing': timing, 'threads': threads,
            'brian2_version': b2.__version__, 'seed': seed, 'duration_ms': steps * dt}
     for name, mon in mons.items():
-        sp = np.empty(int(mon.num_spikes), dtype=bm.SPIKE_DTYPE)
-        sp['t'] = np.round(np.asarray(mon.t_[:]) * 1000.0 / dt + 1.0) * dt  # end of the step, as engram
-        sp['i'] = np.asarray(mon.i[:], dtype=np.int32)
-        s = bm.spike_stats(sp, groups[name].N, t_start_ms, steps * dt)
+        s = bm.spike_stats(bm.engram_spikes(mon, dt), groups[name].N, t_start_ms, steps * dt)
         res['rates_hz'][name], res['cv_mean'][name] = s['rate_hz'], s['cv_mean']
     return res
 

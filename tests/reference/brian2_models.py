@@ -539,6 +539,31 @@ def _build_network(b2, model, desc, record_spikes, rng):
     return b2.Network(*objs), groups, syns, mons, (n_syn_known if all_known else None)
 
 
+def standalone_run(b2, net, duration_ms, directory, t_wall0, clean=False):
+    """Runs `net` for duration_ms in cpp_standalone, built in `directory`; returns the times of
+    its phases (s): construct_s (Python, since t_wall0), codegen_s, compile_s, init_s (the
+    binary's set-up) and simulate_s (the time-step loop, Brian's own timer)."""
+    net.run(duration_ms * b2.ms, report=None)
+    t1 = time.perf_counter()
+    b2.device.build(directory=directory, compile=True, run=True, clean=clean, with_output=False)
+    t2 = time.perf_counter()
+    tm = b2.device.timers
+    make_s = (tm['compile'].get('make') or 0.0) + (tm['compile'].get('clean') or 0.0)
+    run_bin = tm.get('run_binary') or 0.0
+    sim = float(b2.device._last_run_time)
+    return dict(construct_s=t1 - t_wall0, codegen_s=(t2 - t1) - make_s - run_bin,
+                compile_s=make_s, init_s=run_bin - sim, simulate_s=sim)
+
+
+def engram_spikes(mon, dt_ms):
+    """A SpikeMonitor's spikes in engram's dtype and convention: t = end of the step in which
+    the threshold was crossed (Brian reports its start)."""
+    sp = np.empty(int(mon.num_spikes), dtype=SPIKE_DTYPE)
+    sp['t'] = np.round(np.asarray(mon.t_[:]) * 1000.0 / dt_ms + 1.0) * dt_ms
+    sp['i'] = np.asarray(mon.i[:], dtype=np.int32)
+    return sp
+
+
 def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standalone',
               directory=None, *, sizes=None, indegree=None, g=5.0, eta=2.0, threads=1,
               record_spikes=True, t_start_ms=0.0, clean=False, dt_ms=DT_MS, make_jobs=None,
@@ -572,17 +597,8 @@ def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standa
         if directory is None:
             directory = default_directory(model, desc)
         os.makedirs(directory, exist_ok=True)
-        net.run(steps * dt_ms * b2.ms, report=None)
-        t1 = time.perf_counter()
-        b2.device.build(directory=directory, compile=True, run=True, clean=clean,
-                        with_output=False)
-        t2 = time.perf_counter()
-        tm = b2.device.timers
-        make_s = (tm['compile'].get('make') or 0.0) + (tm['compile'].get('clean') or 0.0)
-        run_bin = tm.get('run_binary') or 0.0
-        sim = float(b2.device._last_run_time)
-        timing.update(construct_s=t1 - t_wall0, codegen_s=(t2 - t1) - make_s - run_bin,
-                      compile_s=make_s, init_s=run_bin - sim, simulate_s=sim)
+        timing.update(standalone_run(b2, net, steps * dt_ms, directory, t_wall0, clean))
+        sim = timing['simulate_s']
         rss_file = os.path.join(directory, 'results', 'maxrss_kb.txt')
         if measure_rss and os.path.exists(rss_file):
             with open(rss_file) as f:
@@ -617,10 +633,7 @@ def run_model(model, n_scale=1.0, duration_ms=1000.0, seed=1, target='cpp_standa
         count = np.asarray(mon.count[:], dtype=np.int64)
         res['spike_counts'][name] = int(count.sum())
         if record_spikes:
-            sp = np.empty(int(mon.num_spikes), dtype=SPIKE_DTYPE)
-            # engram convention: t = end of the step in which the threshold was crossed
-            sp['t'] = np.round(np.asarray(mon.t_[:]) * 1000.0 / dt_ms + 1.0) * dt_ms
-            sp['i'] = np.asarray(mon.i[:], dtype=np.int32)
+            sp = engram_spikes(mon, dt_ms)
             res['spikes'][name] = sp
             st = spike_stats(sp, n, t_start_ms, duration_ms)
             res['rates_hz'][name] = st['rate_hz']
