@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests sanitize bench plastic weights microcircuit procedural"), to spend
+# SECTIONS picks what runs (default "tests latency sanitize bench plastic weights microcircuit procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests sanitize bench plastic weights microcircuit procedural} "
+sections=" ${SECTIONS:-tests latency sanitize bench plastic weights microcircuit procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -18,6 +18,10 @@ $bin/engram info
 if has tests; then
 echo "== gpu tests"
 $bin/tests/gpu_tests 2>&1 | tee "$out/gpu_tests.log" | grep -E "OK|FAILED|PASSED|SKIPPED|Failure|error" | head -60
+fi
+if has latency; then
+  echo "== launch, graph and grid-barrier latency"
+  $bin/bench/launch_latency | tee "$out/launch_latency.json"
 fi
 if has sanitize; then
   echo "== compute-sanitizer"
@@ -40,7 +44,7 @@ print(json.dumps({"case": sys.argv[2], "backend": sys.argv[3], "neurons": n, "sy
   "bio_s": m["duration"] / 1000, "build_s": t["build_s"], "simulate_s": t["simulate_s"],
   "real_time_factor": t["real_time_factor"], "synaptic_events_per_s": t["synaptic_events_per_s"],
   "rates_hz": {k: v["rate_hz"] for k, v in m["populations"].items()}, "bytes_per_synapse": m["bytes_per_synapse"],
-  "threads": m["threads"], "commit": m["git_commit"]}))
+  "threads": m["threads"], "phases_s": t.get("phases_s"), "commit": m["git_commit"]}))
 PY
   tail -1 "$out/bench.jsonl"
 }

@@ -127,7 +127,14 @@ struct step_args {
   int n_plastic;             // plastic projections (0: the plasticity phases are skipped)
   int n_pairing;             // rules that act at postsynaptic spikes (0: phase 5 is skipped)
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
+  unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent, summed by thread 0
 };
+
+__device__ inline std::uint64_t device_clock_ns() {
+  std::uint64_t ns;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(ns));
+  return ns;
+}
 
 __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t parity,
                                     std::uint32_t local_step, std::uint32_t* error) {
@@ -219,6 +226,16 @@ struct device_engine {
   cg::grid_group grid;
   std::uint64_t tid;      // this thread's rank in the grid
   std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
+  std::uint64_t lap_start_ns = 0;  // thread 0 only
+
+  // Every phase with work ends at a grid-wide barrier, so when thread 0 gets here the whole
+  // grid has finished the phase.
+  __device__ void lap(int phase) {
+    if (tid != 0) return;
+    const std::uint64_t now = device_clock_ns();
+    a.phase_ns[phase] += now - lap_start_ns;
+    lap_start_ns = now;
+  }
 
   __device__ void deliver(std::uint64_t) {}    // fused into update_neurons
   __device__ void stimulate(std::uint64_t) {}  // fused into update_neurons
@@ -569,6 +586,7 @@ __global__ void run_steps(step_args a) {
   a.rules = rules;
   cg::grid_group grid = cg::this_grid();
   device_engine e{a, grid, grid.thread_rank(), static_cast<std::uint64_t>(gridDim.x) * blockDim.x};
+  if (e.tid == 0) e.lap_start_ns = device_clock_ns();
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
 

@@ -131,6 +131,7 @@ class cpu_simulation final : public simulation {
   }
 
   void advance(std::uint64_t n) override {
+    lap_start_ = std::chrono::steady_clock::now();
     for (std::uint64_t k = 0; k < n; ++k) {
       engine_step(*this, step_);
       ++step_;
@@ -139,6 +140,7 @@ class cpu_simulation final : public simulation {
   std::uint64_t steps_done() const override { return step_; }
   recording& results() override { return rec_; }
   std::string backend_name() const override { return "cpu"; }
+  phase_times phase_seconds() override { return phase_s_; }
   int threads() const override { return threads_; }
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
@@ -236,6 +238,11 @@ class cpu_simulation final : public simulation {
   }
 
   // ---- phases (called by engine_step) ----
+  void lap(int phase) {
+    const auto now = std::chrono::steady_clock::now();
+    phase_s_[static_cast<std::size_t>(phase)] += std::chrono::duration<double>(now - lap_start_).count();
+    lap_start_ = now;
+  }
   void deliver(std::uint64_t t) {
     const std::uint64_t slot = t % ring_len_;
     for (std::size_t p = 0; p < pops_.size(); ++p) {
@@ -726,6 +733,8 @@ class cpu_simulation final : public simulation {
   std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n
   stimulus_plans stims_;
   recording rec_;
+  phase_times phase_s_{};
+  std::chrono::steady_clock::time_point lap_start_;
 };
 
 }  // namespace

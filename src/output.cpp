@@ -220,6 +220,12 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   manifest["timing"] = {{"build_s", sim.build_seconds},
                         {"simulate_s", info.simulate_seconds},
                         {"real_time_factor", this_run_s > 0 ? info.simulate_seconds / this_run_s : 0.0}};
+  {
+    const phase_times ph = sim.phase_seconds();
+    json phases = json::object();
+    for (std::size_t k = 0; k < ph.size(); ++k) phases[engine_phases[k]] = ph[k];
+    manifest["timing"]["phases_s"] = phases;
+  }
   if (info.first_step) manifest["timing"]["resumed_at_ms"] = static_cast<double>(info.first_step) * dt;
   manifest["synapses"] = sim.synapse_count();
   manifest["bytes_per_synapse"] = sim.bytes_per_synapse();

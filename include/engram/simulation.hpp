@@ -1,5 +1,6 @@
 #pragma once
 // A network placed on one backend (DESIGN.md §1 layer 3): instantiate, advance, read results.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,11 @@ struct backend_status {
 };
 backend_status probe_backends();
 
+// The phases of one step, in the order of src/engine.hpp.
+inline constexpr std::array<const char*, 8> engine_phases = {
+    "deliver", "stimulate", "update_neurons", "propagate", "post_spike_plasticity", "synapse_dynamics", "slow_processes", "record"};
+using phase_times = std::array<double, engine_phases.size()>;  // s, per phase
+
 struct memory_estimate {
   std::uint64_t synapses = 0;       // expected count
   std::uint64_t stored_synapses = 0;  // of them, those held in memory (not procedural)
@@ -55,6 +61,11 @@ class simulation {
     return s;
   }
   virtual std::uint64_t bytes_per_synapse() const = 0;
+  // Wall-clock seconds spent in each phase (engine_phases) over all steps advanced by this
+  // process. On the GPU one thread reads the device clock after the grid-wide barrier that ends
+  // each phase, so a phase's time includes waiting for the slowest block; time outside the step
+  // kernel (launches, copying recorded data back) is in no phase.
+  virtual phase_times phase_seconds() = 0;
   // A copy of one state variable of a population (all neurons).
   virtual std::vector<float> state_variable(int population, const std::string& variable) = 0;
   // A copy of one per-synapse state variable of a plastic projection's rule (CSR order);
