@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests latency sanitize bench plastic weights microcircuit procedural"), to spend
+# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests latency sanitize bench plastic weights microcircuit procedural} "
+sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -23,14 +23,15 @@ if has latency; then
   echo "== launch, graph and grid-barrier latency"
   $bin/bench/launch_latency | tee "$out/launch_latency.json"
 fi
-if has sanitize; then
-  echo "== compute-sanitizer"
-  filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*:*coba_procedural*:DeviceConnectivity.*'}
-  compute-sanitizer --tool memcheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/memcheck.log" 2>&1; echo "memcheck exit $?"; tail -3 "$out/memcheck.log"
-  compute-sanitizer --tool racecheck --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/racecheck.log" 2>&1; echo "racecheck exit $?"; tail -3 "$out/racecheck.log"
-fi
+filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*:*coba_procedural*:DeviceConnectivity.*'}
+for tool in memcheck racecheck; do
+  has $tool || continue
+  echo "== compute-sanitizer $tool"
+  timeout ${SANITIZE_TIMEOUT:-900} compute-sanitizer --tool $tool --error-exitcode 9 $bin/tests/gpu_tests --gtest_filter="$filt" > "$out/$tool.log" 2>&1
+  echo "$tool exit $?"; tail -3 "$out/$tool.log"
+done
 echo "== benchmarks"
-: > "$out/bench.jsonl"
+touch "$out/bench.jsonl"  # appended to: SECTIONS may be run one after another
 m=/tmp/bench-models; python3 bench/make_scaled_models.py $m --coba ${COBA_SIZES:-4000 40000 400000 4000000} --brunel ${BRUNEL_SIZES:-12500 125000 1250000} --duration 1000
 run() {  # name backend model duration_ms [threads]
   local d=/tmp/bench-out/$1-$2; rm -rf "$d"
@@ -74,12 +75,15 @@ for spec in ${PLASTIC_SIZES:-10000:1250}; do
   done
 done
 fi
-if has weights; then
-echo "== weight rules: the Hebbian network static vs STDP (bench/stdp_cost.py), Morrison et al. 2007 at scale 1"
+if has stdp; then
+echo "== weight rules: the Hebbian network static vs STDP (bench/stdp_cost.py)"
 python3 bench/stdp_cost.py --backend cuda --repeats 2 && cp bench/results/*-cuda-stdp.json "$out/"
+fi
+if has morrison; then
+echo "== Morrison et al. 2007 at scale ${MORRISON_SCALE:-10}, static and plastic"
 for v in static plastic; do
-  python3 tools/make_morrison2007.py --scale ${MORRISON_SCALE:-1} $([ $v = static ] && echo --static) --duration 1000 --out $m/morrison_$v.json
-  run morrison2007_$v cuda $m/morrison_$v.json 1000
+  python3 tools/make_morrison2007.py --scale ${MORRISON_SCALE:-10} $([ $v = static ] && echo --static) --duration 1000 --out $m/morrison_$v.json
+  run morrison2007_$v cuda $m/morrison_$v.json ${MORRISON_MS:-1000}
 done
 fi
 if has microcircuit; then

@@ -226,6 +226,19 @@ struct device_engine {
   cg::grid_group grid;
   std::uint64_t tid;      // this thread's rank in the grid
   std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
+  std::uint64_t rank = 0;  // this thread's rank for the current item (share), where loops start
+
+  // Phases loop over populations, projections, rules or probes; each item's grid-stride loop
+  // starts at `rank`, the grid rank rotated by the item's share of the grid (whole blocks, so
+  // warps and groups of up to a block stay aligned). When items have little work (a few spikes
+  // per projection, as in the microcircuit's 64 projections), each runs on its own threads at
+  // once instead of the first threads doing every item in turn, a chain of dependent loads per
+  // item. A bijection of ranks: every index is still visited exactly once.
+  __device__ void share(int item, int items) {
+    const std::uint64_t blocks = threads / blockDim.x;
+    const std::uint64_t shift = static_cast<std::uint64_t>(item) * blocks / static_cast<std::uint64_t>(items) * blockDim.x;
+    rank = tid + shift < threads ? tid + shift : tid + shift - threads;
+  }
   std::uint64_t lap_start_ns = 0;  // thread 0 only
 
   // Every phase with work ends at a grid-wide barrier, so when thread 0 gets here the whole
@@ -245,9 +258,10 @@ struct device_engine {
     const auto local = static_cast<std::uint32_t>(t - a.flush_base);
     for (int pi = 0; pi < a.n_pops; ++pi) {
       const pop_desc& p = a.pops[pi];
-      if (tid == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
+      share(pi, a.n_pops);
+      if (rank == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
       // Whole warps iterate together so the ballot in append_spike is converged.
-      for (std::uint64_t base = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x; base < p.n; base += threads) {
+      for (std::uint64_t base = rank - threadIdx.x; base < p.n; base += threads) {
         const std::uint64_t i = base + threadIdx.x;
         bool fired = false;
         if (i < p.n) {
@@ -276,11 +290,12 @@ struct device_engine {
     const std::uint64_t now = t % a.ring_len;  // the ring row of this step
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
+      share(j, a.n_projs);
       const spike_out& src = a.pops[pj.source].out;
       const std::uint32_t spikes = src.count[parity];
       const std::uint32_t* list = src.list[parity];
       const std::uint64_t g = pj.group;
-      const std::uint64_t lane = tid % g;
+      const std::uint64_t lane = rank % g;
       if (pj.rows) {  // procedural (static)
         walk_procedural_rows(pj, now, list, spikes, g, lane);
         continue;
@@ -305,7 +320,7 @@ struct device_engine {
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
                             std::uint64_t g, std::uint64_t lane, WeightOf&& weight_of) {
-    for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
+    for (std::uint64_t k = rank / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       const std::uint64_t end = pj.row_ptr[pre + 1];
       for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
@@ -322,11 +337,11 @@ struct device_engine {
   // the integer sums do not see.
   __device__ void walk_procedural_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list,
                                        std::uint32_t spikes, std::uint64_t g, std::uint64_t lane) {
-    if (tid / g >= spikes) return;  // most threads in most steps: no copy of the rule for them
+    if (rank / g >= spikes) return;  // most threads in most steps: no copy of the rule for them
     const row_rule r = *pj.rows;    // in registers: the loop below reads it for every synapse
     const std::uint32_t segments = row_segments(r);
     const delay_rounding steps(r);
-    for (std::uint64_t k = tid / g; k < spikes; k += threads / g) {
+    for (std::uint64_t k = rank / g; k < spikes; k += threads / g) {
       const std::uint32_t pre = list[k];
       for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += static_cast<std::uint32_t>(g))
         generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
@@ -354,8 +369,8 @@ struct device_engine {
   // neuron would read each flag separately. Whole warps iterate together (the ballot converges).
   template <class Walk>
   __device__ void for_each_flagged(const std::uint8_t* flags, std::uint64_t n, Walk&& walk) const {
-    const std::uint64_t lane = tid % 32, warps = threads / 32;
-    for (std::uint64_t base = tid / 32 * 32; base < n; base += warps * 32) {
+    const std::uint64_t lane = rank % 32, warps = threads / 32;
+    for (std::uint64_t base = rank / 32 * 32; base < n; base += warps * 32) {
       const std::uint64_t i = base + lane;
       unsigned mask = __ballot_sync(0xffffffffu, i < n && flags[i] != 0);
       while (mask) {
@@ -374,6 +389,7 @@ struct device_engine {
       const proj_desc& pj = a.projs[j];
       for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
         const rule_desc& r = a.rules[k];
+        share(k, a.n_rules);
         with_rule(r.rule, [&]<class R>() { f.template operator()<R>(j, pj, r); });
         if (ordered && r.sync_after) grid.sync();
       }
@@ -457,8 +473,8 @@ struct device_engine {
     const pop_desc& tgt = a.pops[pj.target_pop];
     const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
     const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(v.d));
-    for (std::uint64_t i = tid; i < v.n_source; i += threads) v.step_pre(i, arrived && arrived[i]);
-    for (std::uint64_t i = tid; i < v.n_target; i += threads) v.step_post(i, fired && fired[i], tgt.soa[i]);  // soa[i]: v
+    for (std::uint64_t i = rank; i < v.n_source; i += threads) v.step_pre(i, arrived && arrived[i]);
+    for (std::uint64_t i = rank; i < v.n_target; i += threads) v.step_post(i, fired && fired[i], tgt.soa[i]);  // soa[i]: v
   }
   template <class R>
   __device__ void state_rule_traces(const proj_desc& pj, const rule_desc& r, std::uint64_t t, std::uint32_t parity) {
@@ -466,14 +482,14 @@ struct device_engine {
     const pop_desc& src = a.pops[pj.source];
     const pop_desc& tgt = a.pops[pj.target_pop];
     const std::uint8_t* arrived = flags_ago(src, t, R::delay_steps(d));
-    for (std::uint64_t i = tid; i < src.n; i += threads) {
+    for (std::uint64_t i = rank; i < src.n; i += threads) {
       auto x = load_state<typename R::pre_state>(r.pre, src.n, i);
       R::update_pre(x, d, arrived && arrived[i]);
       store_state(r.pre, src.n, i, x);
     }
     const std::uint8_t* fired = flags_ago(tgt, t, R::post_delay_steps(d));
-    if (tid == 0) r.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
-    for (std::uint64_t i = tid; i < tgt.n; i += threads) {
+    if (rank == 0) r.post_bound[parity ^ 1u] = 0;  // next step's (last read a step ago)
+    for (std::uint64_t i = rank; i < tgt.n; i += threads) {
       auto y = load_state<typename R::post_state>(r.post, tgt.n, i);
       R::update_post_neuron(y, d, fired && fired[i] != 0, tgt.soa[i]);  // soa[i]: v
       store_state(r.post, tgt.n, i, y);
@@ -485,8 +501,8 @@ struct device_engine {
   __device__ void state_rule_synapses(const proj_desc& pj, const rule_desc& r, int j, std::uint64_t t, std::uint32_t parity) {
     const auto& d = derived_of<R>(r);
     const real bound = __uint_as_float(r.post_bound[parity]);
-    const std::uint64_t g = pj.group, lane = tid % g;
-    for (std::uint64_t i = tid / g; i < pj.n_source; i += threads / g) {
+    const std::uint64_t g = pj.group, lane = rank % g;
+    for (std::uint64_t i = rank / g; i < pj.n_source; i += threads / g) {
       const auto x = load_state<typename R::pre_state>(r.pre, pj.n_source, i);
       if (R::row_quiet(x, bound, d, t)) continue;
       const std::uint64_t end = pj.row_ptr[i + 1];
@@ -512,7 +528,7 @@ struct device_engine {
       if constexpr (plasticity::scales_weights<R>) {
         const auto v = weight_view<R>(pj, r);
         if (due(R::slow_every(v.d), t)) {
-          for (std::uint64_t s = tid; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
+          for (std::uint64_t s = rank; s < pj.n_syn; s += threads) pj.weight[s] = v.rescaled(pj.weight[s], pj.target[s]);
           grid.sync();  // the next step's spikes deliver these weights
         }
       }
@@ -524,19 +540,19 @@ struct device_engine {
   // Slow processes of a state rule: the per-neuron sum in fixed point, per neuron, per synapse.
   template <class R>
   __device__ void slow_step(const proj_desc& pj, const rule_desc& r, const typename R::derived& d, std::uint64_t t) {
-    for (std::uint64_t i = tid; i < pj.n_target; i += threads) r.post_sum[i] = 0;
+    for (std::uint64_t i = rank; i < pj.n_target; i += threads) r.post_sum[i] = 0;
     grid.sync();
-    for (std::uint64_t s = tid; s < pj.n_syn; s += threads)
+    for (std::uint64_t s = rank; s < pj.n_syn; s += threads)
       atomicAdd(&r.post_sum[pj.target[s]],
                 static_cast<unsigned long long>(to_fixed(R::protein_drive(load_state<typename R::state>(r.state, pj.n_syn, s), d))));
     grid.sync();
-    for (std::uint64_t i = tid; i < pj.n_target; i += threads) {
+    for (std::uint64_t i = rank; i < pj.n_target; i += threads) {
       auto y = load_state<typename R::post_state>(r.post, pj.n_target, i);
       R::slow_post(y, d, from_fixed(static_cast<std::int64_t>(r.post_sum[i])), t);
       store_state(r.post, pj.n_target, i, y);
     }
     grid.sync();
-    for (std::uint64_t s = tid; s < pj.n_syn; s += threads) {
+    for (std::uint64_t s = rank; s < pj.n_syn; s += threads) {
       auto z = load_state<typename R::state>(r.state, pj.n_syn, s);
       R::slow_synapse(z, d, load_state<typename R::post_state>(r.post, pj.n_target, pj.target[s]));
       store_state(r.state, pj.n_syn, s, z);
@@ -551,8 +567,9 @@ struct device_engine {
       const probe_desc& pr = a.probes[r];
       if ((t + 1) % pr.interval != 0) continue;
       any = true;
+      share(r, a.n_probes);
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
-      for (std::uint64_t c = tid; c < pr.n_cells; c += threads)
+      for (std::uint64_t c = rank; c < pr.n_cells; c += threads)
         pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
     }
     if (any) grid.sync();  // the next update overwrites the state just read
@@ -586,6 +603,7 @@ __global__ void run_steps(step_args a) {
   a.rules = rules;
   cg::grid_group grid = cg::this_grid();
   device_engine e{a, grid, grid.thread_rank(), static_cast<std::uint64_t>(gridDim.x) * blockDim.x};
+  e.rank = e.tid;
   if (e.tid == 0) e.lap_start_ns = device_clock_ns();
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
