@@ -94,6 +94,18 @@ run pd14_static_all_spikes cuda $pd ${PD14_MS:-10000}
 run pd14_static_no_recording cuda $m/pd14_no_recording.json ${PD14_MS:-10000}
 run pd14_plastic cuda models/networks/potjans_diesmann_2014_plastic.json ${PD14_MS:-10000}
 fi
+if has grid; then
+echo "== grid size: blocks per SM (ENGRAM_CUDA_BLOCKS_PER_SM) against the default heuristic"
+pd=models/networks/potjans_diesmann_2014.json
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; json.dump(m,open(sys.argv[2],'w'))" $pd $m/pd14_no_recording.json
+for k in default ${GRID_BLOCKS_PER_SM:-1 2 4}; do
+  if [ $k = default ]; then unset ENGRAM_CUDA_BLOCKS_PER_SM; else export ENGRAM_CUDA_BLOCKS_PER_SM=$k; fi
+  run pd14_no_recording_bps_$k cuda $m/pd14_no_recording.json ${GRID_PD14_MS:-5000}
+  run coba_4k_bps_$k cuda models/networks/coba.json 5000
+  run brunel_12.5k_bps_$k cuda models/networks/brunel2000_AI.json 1000
+done
+unset ENGRAM_CUDA_BLOCKS_PER_SM
+fi
 if has procedural; then
 echo "== procedural connectivity (issue 7): Brunel with fixed_probability, stored vs procedural, then 10^10 synapses"
 python3 bench/make_scaled_models.py $m --brunel-fp ${BRUNEL_FP_SIZES:-12500 125000 1250000} 8000000 --duration 1000

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -631,6 +632,16 @@ class cuda_simulation final : public simulation {
     if (per_sm < 1) throw device_error("the step kernel cannot be resident on this device");
     const std::uint64_t resident = static_cast<std::uint64_t>(per_sm) * static_cast<std::uint64_t>(sms_);
     grid_ = static_cast<unsigned>(std::clamp<std::uint64_t>((max_threads + block_size - 1) / block_size, 1, resident));
+    // For measuring the grid-size heuristic (docs/benchmarks.md): ENGRAM_CUDA_BLOCKS_PER_SM=k
+    // runs k blocks per SM (at most the resident number) whatever the network.
+    if (const char* e = std::getenv("ENGRAM_CUDA_BLOCKS_PER_SM")) {
+      char* end = nullptr;
+      const long k = std::strtol(e, &end, 10);
+      if (end == e || *end != '\0' || k < 1 || k > per_sm)
+        throw backend_unavailable("ENGRAM_CUDA_BLOCKS_PER_SM = \"" + std::string(e) + "\": expected a whole number from 1 to " +
+                                  std::to_string(per_sm) + " on this device");
+      grid_ = static_cast<unsigned>(k * sms_);
+    }
   }
 
   void launch(std::uint64_t steps) {

@@ -128,6 +128,7 @@ struct step_args {
   int n_pairing;             // rules that act at postsynaptic spikes (0: phase 5 is skipped)
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
   unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent, summed by thread 0
+  std::uint32_t* spikes;         // shared memory, per population: this step's spike count (propagate)
 };
 
 __device__ inline std::uint64_t device_clock_ns() {
@@ -288,12 +289,17 @@ struct device_engine {
   __device__ void propagate(std::uint64_t t) {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     const std::uint64_t now = t % a.ring_len;  // the ring row of this step
+    // Each block reads the spike counts once into shared memory: read from global memory in
+    // the projection loop, every thread would wait for one per projection in turn (64 in the
+    // microcircuit, most of its propagation time).
+    for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x)) a.spikes[p] = a.pops[p].out.count[parity];
+    __syncthreads();
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
+      const std::uint32_t spikes = a.spikes[pj.source];
+      if (spikes == 0) continue;
       share(j, a.n_projs);
-      const spike_out& src = a.pops[pj.source].out;
-      const std::uint32_t spikes = src.count[parity];
-      const std::uint32_t* list = src.list[parity];
+      const std::uint32_t* list = a.pops[pj.source].out.list[parity];
       const std::uint64_t g = pj.group;
       const std::uint64_t lane = rank % g;
       if (pj.rows) {  // procedural (static)
@@ -577,10 +583,10 @@ struct device_engine {
 };
 
 // Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population,
-// projection and rule descriptors (read in every phase of every step).
+// projection and rule descriptors (read in every phase of every step), and the spike counts.
 inline std::size_t step_shared_bytes(int n_pops, int n_projs, int n_rules) {
   return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs) +
-         sizeof(rule_desc) * static_cast<std::size_t>(n_rules);
+         sizeof(rule_desc) * static_cast<std::size_t>(n_rules) + sizeof(std::uint32_t) * static_cast<std::size_t>(n_pops);
 }
 
 __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t bytes) {
@@ -594,6 +600,7 @@ __global__ void run_steps(step_args a) {
   auto* pops = reinterpret_cast<pop_desc*>(shared);
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
   auto* rules = reinterpret_cast<rule_desc*>(projs + a.n_projs);
+  a.spikes = reinterpret_cast<std::uint32_t*>(rules + a.n_rules);
   copy_to_shared(pops, a.pops, sizeof(pop_desc) * static_cast<std::size_t>(a.n_pops));
   copy_to_shared(projs, a.projs, sizeof(proj_desc) * static_cast<std::size_t>(a.n_projs));
   copy_to_shared(rules, a.rules, sizeof(rule_desc) * static_cast<std::size_t>(a.n_rules));
