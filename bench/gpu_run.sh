@@ -106,6 +106,23 @@ for k in default ${GRID_BLOCKS_PER_SM:-1 2 4}; do
 done
 unset ENGRAM_CUDA_BLOCKS_PER_SM
 fi
+if has pd14probe; then
+echo "== microcircuit probes: propagation with every delay at its mean (a ring of 16 rows instead of ~60), and Nsight Compute on one launch"
+pd=models/networks/potjans_diesmann_2014.json
+python3 - $pd $m/pd14_nr.json $m/pd14_nr_fixed_delay.json <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["recorders"] = []
+json.dump(m, open(sys.argv[2], "w"))
+for p in m["projections"]:
+    if isinstance(p["delay"], dict): p["delay"] = p["delay"]["mean"]
+json.dump(m, open(sys.argv[3], "w"))
+PY
+run pd14_no_recording cuda $m/pd14_nr.json 3000
+run pd14_no_recording_fixed_delay cuda $m/pd14_nr_fixed_delay.json 3000
+timeout ${NCU_TIMEOUT:-150} ncu -k regex:run_steps -c 1 --section SpeedOfLight --section WarpStateStats --section MemoryWorkloadAnalysis --section Occupancy \
+  $bin/engram run $m/pd14_nr.json --backend cuda --duration 100 --out /tmp/bench-out/ncu --quiet > "$out/ncu_pd14.txt" 2>&1
+echo "ncu exit $?"; grep -E "Duration|Throughput|Stall|Warp Cycles|Achieved Occupancy" "$out/ncu_pd14.txt" | head -30
+fi
 if has procedural; then
 echo "== procedural connectivity (issue 7): Brunel with fixed_probability, stored vs procedural, then 10^10 synapses"
 python3 bench/make_scaled_models.py $m --brunel-fp ${BRUNEL_FP_SIZES:-12500 125000 1250000} 8000000 --duration 1000
