@@ -620,6 +620,9 @@ class cuda_simulation final : public simulation {
       d.interval = sr.interval_steps;
       rd.push_back(d);
     }
+    // share() in the step kernel rotates ranks in 32-bit arithmetic: item x blocks < 2^32.
+    if (std::max({pd.size(), jd.size(), rd_rules.size(), rd.size()}) >= (1u << 16))
+      throw backend_unavailable("the CUDA backend takes at most 65535 populations, projections, plasticity rules and state probes");
     pop_descs_.upload(pd);
     proj_descs_.upload(jd);
     rule_descs_.upload(rd_rules);

@@ -137,6 +137,13 @@ __device__ inline std::uint64_t device_clock_ns() {
   return ns;
 }
 
+// x mod m for the step counters: a 32-bit division (~20 instructions) while x < 2^32 steps
+// (119 h at dt = 0.1 ms), else the 64-bit one (~70). Every thread computes these per item and
+// step, so they add up in networks of many projections or rules.
+__device__ inline std::uint64_t step_mod(std::uint64_t x, std::uint64_t m) {
+  return (x >> 32) == 0 && (m >> 32) == 0 ? static_cast<std::uint32_t>(x) % static_cast<std::uint32_t>(m) : x % m;
+}
+
 __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t parity,
                                     std::uint32_t local_step, std::uint32_t* error) {
   const unsigned mask = __ballot_sync(0xffffffffu, fired);
@@ -173,7 +180,7 @@ template <class M>
 __device__ inline bool neuron_step(const pop_desc& p, std::uint64_t i, std::uint64_t t, const step_args& a) {
   const auto& d = *reinterpret_cast<const typename M::derived*>(p.derived);
   const std::uint64_t n = p.n;
-  const std::uint64_t slot = t % a.ring_len;
+  const std::uint64_t slot = step_mod(t, a.ring_len);
   real in[M::n_ports];
   for (int q = 0; q < M::n_ports; ++q) {
     std::int64_t& cell = p.ring[(static_cast<std::uint64_t>(q) * a.ring_len + slot) * n + i];
@@ -235,11 +242,15 @@ struct device_engine {
   // per projection, as in the microcircuit's 64 projections), each runs on its own threads at
   // once instead of the first threads doing every item in turn, a chain of dependent loads per
   // item. A bijection of ranks: every index is still visited exactly once.
+  // In 32 bits (items and blocks < 2^16, checked at launch): a 64-bit division is a
+  // subroutine of ~70 instructions, and every thread runs this once per item and step.
   __device__ void share(int item, int items) {
-    const std::uint64_t blocks = threads / blockDim.x;
-    const std::uint64_t shift = static_cast<std::uint64_t>(item) * blocks / static_cast<std::uint64_t>(items) * blockDim.x;
+    const unsigned shift = static_cast<unsigned>(item) * gridDim.x / static_cast<unsigned>(items) * blockDim.x;
     rank = tid + shift < threads ? tid + shift : tid + shift - threads;
   }
+  // log2 of a group size (a power of two): groups split ranks with shifts and masks, not with
+  // 64-bit divisions.
+  __device__ static unsigned log2_of(std::uint32_t group) { return static_cast<unsigned>(__ffs(static_cast<int>(group)) - 1); }
   std::uint64_t lap_start_ns = 0;  // thread 0 only
 
   // Every phase with work ends at a grid-wide barrier, so when thread 0 gets here the whole
@@ -277,7 +288,7 @@ struct device_engine {
             p.src_cursor[i] = c;
           }
         }
-        if (p.hist && i < p.n) p.hist[(t % p.hist_len) * p.n + i] = fired ? 1 : 0;
+        if (p.hist && i < p.n) p.hist[step_mod(t, p.hist_len) * p.n + i] = fired ? 1 : 0;
         append_spike(fired, static_cast<std::uint32_t>(i), p.out, parity, local, a.error);
       }
     }
@@ -288,7 +299,7 @@ struct device_engine {
   // point with integer atomics, so the sum does not depend on the order.
   __device__ void propagate(std::uint64_t t) {
     const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
-    const std::uint64_t now = t % a.ring_len;  // the ring row of this step
+    const std::uint64_t now = step_mod(t, a.ring_len);  // the ring row of this step
     // Each block reads the spike counts once into shared memory: read from global memory in
     // the projection loop, every thread would wait for one per projection in turn (64 in the
     // microcircuit, most of its propagation time).
@@ -300,21 +311,21 @@ struct device_engine {
       if (spikes == 0) continue;
       share(j, a.n_projs);
       const std::uint32_t* list = a.pops[pj.source].out.list[parity];
-      const std::uint64_t g = pj.group;
-      const std::uint64_t lane = rank % g;
+      const unsigned lg = log2_of(pj.group);
+      const std::uint64_t lane = rank & (pj.group - 1u);
       if (pj.rows) {  // procedural (static)
-        walk_procedural_rows(pj, now, list, spikes, g, lane);
+        walk_procedural_rows(pj, now, list, spikes, lg, lane);
         continue;
       }
       if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-        walk_rows(pj, now, list, spikes, g, lane, [&](std::uint64_t s) { return pj.weight[s]; });
+        walk_rows(pj, now, list, spikes, lg, lane, [&](std::uint64_t s) { return pj.weight[s]; });
         continue;
       }
       const rule_desc& r = a.rules[pj.state_rule];
       with_rule(r.rule, [&]<class R>() {
         if constexpr (!plasticity::changes_weight<R>) {
           const auto& d = derived_of<R>(r);
-          walk_rows(pj, now, list, spikes, g, lane, [&](std::uint64_t s) {
+          walk_rows(pj, now, list, spikes, lg, lane, [&](std::uint64_t s) {
             return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
           });
         }
@@ -325,8 +336,9 @@ struct device_engine {
 
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
-                            std::uint64_t g, std::uint64_t lane, WeightOf&& weight_of) {
-    for (std::uint64_t k = rank / g; k < spikes; k += threads / g) {
+                            unsigned lg, std::uint64_t lane, WeightOf&& weight_of) {
+    const std::uint64_t g = 1u << lg;
+    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) {
       const std::uint32_t pre = list[k];
       const std::uint64_t end = pj.row_ptr[pre + 1];
       for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
@@ -342,14 +354,14 @@ struct device_engine {
   // (models/connectivity_rows.hpp): the synapses of the stored row, in another order, which
   // the integer sums do not see.
   __device__ void walk_procedural_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list,
-                                       std::uint32_t spikes, std::uint64_t g, std::uint64_t lane) {
-    if (rank / g >= spikes) return;  // most threads in most steps: no copy of the rule for them
+                                       std::uint32_t spikes, unsigned lg, std::uint64_t lane) {
+    if ((rank >> lg) >= spikes) return;  // most threads in most steps: no copy of the rule for them
     const row_rule r = *pj.rows;    // in registers: the loop below reads it for every synapse
     const std::uint32_t segments = row_segments(r);
     const delay_rounding steps(r);
-    for (std::uint64_t k = rank / g; k < spikes; k += threads / g) {
+    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) {
       const std::uint32_t pre = list[k];
-      for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += static_cast<std::uint32_t>(g))
+      for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += 1u << lg)
         generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
           const std::uint64_t slot = arrival_row(now, steps(d), a.ring_len);
           atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + i]),
@@ -411,7 +423,7 @@ struct device_engine {
   }
   // A population's spike flags of `ago` steps before step t (nullptr before the run began).
   __device__ static const std::uint8_t* flags_ago(const pop_desc& p, std::uint64_t t, std::uint64_t ago) {
-    return t >= ago ? p.hist + ((t - ago) % p.hist_len) * p.n : nullptr;
+    return t >= ago ? p.hist + step_mod(t - ago, p.hist_len) * p.n : nullptr;
   }
 
   // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a warp per
@@ -507,8 +519,9 @@ struct device_engine {
   __device__ void state_rule_synapses(const proj_desc& pj, const rule_desc& r, int j, std::uint64_t t, std::uint32_t parity) {
     const auto& d = derived_of<R>(r);
     const real bound = __uint_as_float(r.post_bound[parity]);
-    const std::uint64_t g = pj.group, lane = rank % g;
-    for (std::uint64_t i = rank / g; i < pj.n_source; i += threads / g) {
+    const std::uint64_t g = pj.group, lane = rank & (g - 1u);
+    const unsigned lg = log2_of(pj.group);
+    for (std::uint64_t i = rank >> lg; i < pj.n_source; i += threads >> lg) {
       const auto x = load_state<typename R::pre_state>(r.pre, pj.n_source, i);
       if (R::row_quiet(x, bound, d, t)) continue;
       const std::uint64_t end = pj.row_ptr[i + 1];
@@ -542,7 +555,7 @@ struct device_engine {
   }
   // Whether a slow process of period `every` steps runs at the end of step t (as on the CPU);
   // the same for every thread, so the barriers below are reached by all.
-  __device__ static bool due(std::uint32_t every, std::uint64_t t) { return every != 0 && (t + 1) % every == 0; }
+  __device__ static bool due(std::uint32_t every, std::uint64_t t) { return every != 0 && step_mod(t + 1, every) == 0; }
   // Slow processes of a state rule: the per-neuron sum in fixed point, per neuron, per synapse.
   template <class R>
   __device__ void slow_step(const proj_desc& pj, const rule_desc& r, const typename R::derived& d, std::uint64_t t) {
@@ -571,7 +584,7 @@ struct device_engine {
     bool any = false;
     for (int r = 0; r < a.n_probes; ++r) {
       const probe_desc& pr = a.probes[r];
-      if ((t + 1) % pr.interval != 0) continue;
+      if (step_mod(t + 1, pr.interval) != 0) continue;
       any = true;
       share(r, a.n_probes);
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
