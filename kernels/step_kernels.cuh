@@ -137,13 +137,6 @@ __device__ inline std::uint64_t device_clock_ns() {
   return ns;
 }
 
-// x mod m for the step counters: a 32-bit division (~20 instructions) while x < 2^32 steps
-// (119 h at dt = 0.1 ms), else the 64-bit one (~70). Every thread computes these per item and
-// step, so they add up in networks of many projections or rules.
-__device__ inline std::uint64_t step_mod(std::uint64_t x, std::uint64_t m) {
-  return (x >> 32) == 0 && (m >> 32) == 0 ? static_cast<std::uint32_t>(x) % static_cast<std::uint32_t>(m) : x % m;
-}
-
 __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t parity,
                                     std::uint32_t local_step, std::uint32_t* error) {
   const unsigned mask = __ballot_sync(0xffffffffu, fired);
@@ -244,9 +237,9 @@ struct device_engine {
   // item. A bijection of ranks: every index is still visited exactly once.
   // In 32 bits (items and blocks < 2^16, checked at launch): a 64-bit division is a
   // subroutine of ~70 instructions, and every thread runs this once per item and step.
+  // (share_shift and rotated_rank: src/engine.hpp, tested on the host.)
   __device__ void share(int item, int items) {
-    const unsigned shift = static_cast<unsigned>(item) * gridDim.x / static_cast<unsigned>(items) * blockDim.x;
-    rank = tid + shift < threads ? tid + shift : tid + shift - threads;
+    rank = rotated_rank(tid, share_shift(static_cast<std::uint32_t>(item), static_cast<std::uint32_t>(items), gridDim.x, blockDim.x), threads);
   }
   // log2 of a group size (a power of two): groups split ranks with shifts and masks, not with
   // 64-bit divisions.

@@ -1,5 +1,6 @@
 #include "recorder_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "backend_setup.hpp"
@@ -62,6 +63,30 @@ recording setup_recording(const network& net) {
     }
   }
   return rec;
+}
+
+std::vector<std::uint64_t> ordered_spike_keys(const std::uint32_t* pairs, std::size_t n) {
+  std::vector<std::uint64_t> keys(n);
+  std::vector<std::size_t> run_start{0};
+  bool grouped = true;
+  for (std::size_t k = 0; k < n; ++k) {
+    keys[k] = (static_cast<std::uint64_t>(pairs[2 * k]) << 32) | pairs[2 * k + 1];
+    if (k > 0 && pairs[2 * k] != pairs[2 * k - 2]) {
+      grouped = grouped && pairs[2 * k] > pairs[2 * k - 2];
+      run_start.push_back(k);
+    }
+  }
+  if (!grouped) {
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+  run_start.push_back(n);
+  const auto runs = static_cast<std::ptrdiff_t>(run_start.size() - 1);
+#pragma omp parallel for schedule(dynamic, 8) if (n > 100000)
+  for (std::ptrdiff_t r = 0; r < runs; ++r)
+    std::sort(keys.begin() + static_cast<std::ptrdiff_t>(run_start[static_cast<std::size_t>(r)]),
+              keys.begin() + static_cast<std::ptrdiff_t>(run_start[static_cast<std::size_t>(r) + 1]));
+  return keys;
 }
 
 }  // namespace engram

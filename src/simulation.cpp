@@ -27,24 +27,6 @@ backend_status probe_backends() {
   return s;
 }
 
-namespace {
-// Weight rules (kernels/step_kernels.cuh, phases 5-7) and procedural rows on the CUDA backend
-// share their per-synapse math with the CPU backend but have not yet run on a GPU against it
-// (tests/gpu/backend_parity_test.cpp); until they have, `auto` keeps them on the CPU and
-// --backend cuda says so. Delete once verified.
-std::string unverified_on_gpu(const network& net) {
-  for (const auto& pr : net.projections) {
-    if (pr.procedural)
-      return fmt::format("procedural projection \"{}\" has not yet been checked against the CPU backend on a GPU", pr.name);
-    for (const auto& spec : pr.plasticity)
-      if (const auto* r = find_plasticity_rule(spec.rule); r && r->changes_weight)
-        return fmt::format("rule {} (projection \"{}\") has not yet been checked against the CPU backend on a GPU", r->name,
-                           pr.name);
-  }
-  return "";
-}
-}  // namespace
-
 std::unique_ptr<simulation> make_simulation(const network& net, const simulation_options& opt) {
   validate(net);
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
@@ -55,13 +37,8 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
     std::string why;
     const bool ok = cuda::usable(why);
     if (opt.backend == backend_choice::cuda && !ok) throw backend_unavailable("backend cuda is unavailable: " + why);
-    // auto keeps networks with weight rules on the CPU until the GPU path has been checked on a
-    // GPU; --backend cuda runs them, with a note.
-    const std::string unverified = unverified_on_gpu(net);
-    use_cuda = ok && (opt.backend == backend_choice::cuda || unverified.empty());
-    note = use_cuda ? "using the CUDA backend on " + why
-                    : "auto chose the CPU backend: " + (ok ? unverified + " (--backend cuda runs it anyway)" : why);
-    if (opt.backend == backend_choice::cuda) note = unverified.empty() ? "" : unverified + "; compare a short run with --backend cpu";
+    use_cuda = ok;
+    note = opt.backend == backend_choice::cuda ? "" : ok ? "using the CUDA backend on " + why : "auto chose the CPU backend: " + why;
   }
   const memory_estimate m = estimate_memory(net);
   if (!use_cuda && m.available > 0 && m.bytes > m.available)

@@ -3,7 +3,10 @@
 // checkpoint's positions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -11,6 +14,7 @@
 #include "engram/model_file.hpp"
 #include "engram/output.hpp"
 #include "engram/simulation.hpp"
+#include "recorder_setup.hpp"
 
 namespace engram {
 namespace {
@@ -58,6 +62,32 @@ TEST(Output, StreamedSpikesEqualSpikesKeptInMemory) {
     EXPECT_EQ(a, b) << f;
   }
   EXPECT_FALSE(std::filesystem::exists(base + "/streamed/spikes_E.npy.part")) << "part files are removed";
+}
+
+// The CUDA backend's spike records: appended step after step, each step's neurons in the order
+// warps got there. ordered_spike_keys gives the CPU's order, (step, neuron), whether the steps
+// come grouped (sorted run by run, in parallel) or not (sorted whole).
+TEST(Output, DeviceSpikeRecordsInTheCpuOrder) {
+  std::mt19937 rng(5);
+  std::vector<std::uint32_t> pairs;
+  for (std::uint32_t step = 0; step < 400; step += 1 + step % 3) {  // some steps without spikes
+    std::vector<std::uint32_t> neurons;
+    for (std::uint32_t i = 0; i < 2000; ++i)
+      if (rng() % 5 == 0) neurons.push_back(i);
+    std::shuffle(neurons.begin(), neurons.end(), rng);
+    for (auto i : neurons) pairs.insert(pairs.end(), {step, i});
+  }
+  const std::size_t n = pairs.size() / 2;
+  ASSERT_GT(n, 100000u);  // large enough for the parallel path
+  std::vector<std::uint64_t> expected(n);
+  for (std::size_t k = 0; k < n; ++k) expected[k] = (static_cast<std::uint64_t>(pairs[2 * k]) << 32) | pairs[2 * k + 1];
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(ordered_spike_keys(pairs.data(), n), expected);
+  // Steps out of order (not what the kernel writes): still the CPU's order.
+  std::swap(pairs[0], pairs[2 * n - 2]);
+  std::swap(pairs[1], pairs[2 * n - 1]);
+  EXPECT_EQ(ordered_spike_keys(pairs.data(), n), expected);
+  EXPECT_TRUE(ordered_spike_keys(pairs.data(), 0).empty());
 }
 
 }  // namespace
