@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit procedural"), to spend
+# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid pd14probe procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit procedural} "
+sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid pd14probe procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
