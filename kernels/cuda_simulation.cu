@@ -97,7 +97,7 @@ class cuda_simulation final : public simulation {
     check_memory();
     stream_ = std::make_unique<owned_stream>();
     error_.resize(1);
-    phase_ns_.resize(engine_phases.size());
+    phase_ns_.resize(engine_phases.size() + 1);  // + the number of timed steps
     pops_.resize(net.populations.size());
     std::uint16_t max_delay = 1;
     built_.resize(net.projections.size());
@@ -145,6 +145,7 @@ class cuda_simulation final : public simulation {
   // Runs the persistent kernel for as many steps as possible per launch: up to the next
   // flush of the recording buffers or the next weight snapshot.
   void advance(std::uint64_t n) override {
+    steps_advanced_ += n;
     std::uint64_t left = n;
     while (left > 0) {
       std::uint64_t k = std::min(left, flush_every_ - local_steps_);
@@ -179,7 +180,7 @@ class cuda_simulation final : public simulation {
     phase_ns_.download(ns, phase_ns_.size());
     phase_times s{};
     for (std::size_t k = 0; k < s.size(); ++k) s[k] = static_cast<double>(ns[k]) * 1e-9;
-    return s;
+    return scaled_phase_times(s, ns[s.size()], steps_advanced_);
   }
   int threads() const override { return 1; }
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
@@ -765,6 +766,7 @@ class cuda_simulation final : public simulation {
   std::uint64_t ring_len_ = 2;
   int n_plastic_ = 0, n_pairing_ = 0;
   std::uint64_t step_ = 0, local_steps_ = 0, flush_every_ = 2000;
+  std::uint64_t steps_advanced_ = 0;  // by this process (phase_seconds)
   recording rec_;
 };
 

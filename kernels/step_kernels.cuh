@@ -127,7 +127,7 @@ struct step_args {
   int n_plastic;             // plastic projections (0: the plasticity phases are skipped)
   int n_pairing;             // rules that act at postsynaptic spikes (0: phase 5 is skipped)
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
-  unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent, summed by thread 0
+  unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent in timed steps, then their count
   std::uint32_t* spikes;         // shared memory, per population: this step's spike count (propagate)
 };
 
@@ -247,12 +247,18 @@ struct device_engine {
   std::uint64_t lap_start_ns = 0;  // thread 0 only
 
   // Every phase with work ends at a grid-wide barrier, so when thread 0 gets here the whole
-  // grid has finished the phase.
-  __device__ void lap(int phase) {
-    if (tid != 0) return;
+  // grid has finished the phase. Timed steps only (phase_timed); deliver and stimulate are part
+  // of update_neurons here, so their laps are skipped. phase_ns[8] counts the timed steps.
+  __device__ void lap(int phase, std::uint64_t t) {
+    if (tid != 0 || phase < 2) return;
+    if (!phase_timed(t)) {
+      if (phase == 7 && phase_timed(t + 1)) lap_start_ns = device_clock_ns();
+      return;
+    }
     const std::uint64_t now = device_clock_ns();
     a.phase_ns[phase] += now - lap_start_ns;
     lap_start_ns = now;
+    if (phase == 7) a.phase_ns[8] += 1;
   }
 
   __device__ void deliver(std::uint64_t) {}    // fused into update_neurons

@@ -132,6 +132,7 @@ class cpu_simulation final : public simulation {
 
   void advance(std::uint64_t n) override {
     lap_start_ = std::chrono::steady_clock::now();
+    steps_advanced_ += n;
     for (std::uint64_t k = 0; k < n; ++k) {
       engine_step(*this, step_);
       ++step_;
@@ -140,7 +141,7 @@ class cpu_simulation final : public simulation {
   std::uint64_t steps_done() const override { return step_; }
   recording& results() override { return rec_; }
   std::string backend_name() const override { return "cpu"; }
-  phase_times phase_seconds() override { return phase_s_; }
+  phase_times phase_seconds() override { return scaled_phase_times(phase_s_, timed_steps_, steps_advanced_); }
   int threads() const override { return threads_; }
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
@@ -238,10 +239,15 @@ class cpu_simulation final : public simulation {
   }
 
   // ---- phases (called by engine_step) ----
-  void lap(int phase) {
+  void lap(int phase, std::uint64_t t) {
+    if (!phase_timed(t)) {
+      if (phase == 7 && phase_timed(t + 1)) lap_start_ = std::chrono::steady_clock::now();
+      return;
+    }
     const auto now = std::chrono::steady_clock::now();
     phase_s_[static_cast<std::size_t>(phase)] += std::chrono::duration<double>(now - lap_start_).count();
     lap_start_ = now;
+    if (phase == 7) ++timed_steps_;
   }
   void deliver(std::uint64_t t) {
     const std::uint64_t slot = t % ring_len_;
@@ -733,7 +739,8 @@ class cpu_simulation final : public simulation {
   std::vector<std::int64_t> ring_;  // per population: ports x ring_len x n
   stimulus_plans stims_;
   recording rec_;
-  phase_times phase_s_{};
+  phase_times phase_s_{};  // over the timed steps (phase_timed)
+  std::uint64_t timed_steps_ = 0, steps_advanced_ = 0;
   std::chrono::steady_clock::time_point lap_start_;
 };
 

@@ -7,29 +7,33 @@
 
 namespace engram {
 
-// b.lap(k) ends phase k of the step (engine_phases in simulation.hpp): the backend adds the
-// time since the last lap to that phase's total.
+// b.lap(k, t) ends phase k of step t (engine_phases in simulation.hpp). Backends time every
+// phase_sample_every-th step only (a clock read costs ~0.1-1 µs on some machines, as much as a
+// whole step of a one-synapse protocol) and scale the totals to all steps.
 // Host and device: the CPU backend calls it from its step loop, the CUDA backend from inside
 // its persistent kernel (kernels/step_kernels.cuh), so both follow this one order.
 template <class Backend>
 ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
   b.deliver(t);            // 1. this step's ring-buffer slot -> per-port input
-  b.lap(0);
+  b.lap(0, t);
   b.stimulate(t);          // 2. Poisson, DC and step-current input
-  b.lap(1);
+  b.lap(1, t);
   b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list
-  b.lap(2);
+  b.lap(2, t);
   b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay
-  b.lap(3);
+  b.lap(3, t);
   b.post_spike_plasticity(t);  // 5. spike history; weight rules at postsynaptic spikes (column index, ADR 0005)
-  b.lap(4);
+  b.lap(4, t);
   b.synapse_dynamics(t);   // 6. plasticity rules: state rules' traces then synapses (ADR 0004); weight rules at presynaptic spikes, then their traces (ADR 0005)
-  b.lap(5);
+  b.lap(5, t);
   b.slow_processes(t);     // 7. slow processes of rules (protein synthesis, late phase)
-  b.lap(6);
+  b.lap(6, t);
   b.record(t);             // 8. spikes, rates, probes, snapshots
-  b.lap(7);
+  b.lap(7, t);
 }
+
+inline constexpr std::uint64_t phase_sample_every = 64;
+ENGRAM_HOST_DEVICE inline bool phase_timed(std::uint64_t t) { return t % phase_sample_every == 0; }
 
 // Phase 4: the ring-buffer row that a spike sent in the step of row `now` (= t % ring_len)
 // reaches after `delay` < ring_len steps; a compare instead of a 64-bit division per synapse

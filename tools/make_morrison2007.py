@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Write the Morrison, Aertsen & Diesmann (2007) balanced network with power-law STDP, as NEST's
-hpc_benchmark builds it, as an engram model file.
+hpc_benchmark builds it (except the initial E->E weights: normal with sigma 3.47 pA as the science
+dossier specifies; hpc_benchmark.py defines sigma_w but starts every weight at J_E), as an
+engram model file. Scale 10 is the benchmark's size (1.1e5 neurons, 1.27e9 synapses); at scale 1
+the plastic network runs away, as NEST's script says it does.
 
 usage: tools/make_morrison2007.py [--scale S] [--static] [--duration MS] [--seed N] [--out FILE]
 

@@ -34,6 +34,11 @@ backend_status probe_backends();
 inline constexpr std::array<const char*, 8> engine_phases = {
     "deliver", "stimulate", "update_neurons", "propagate", "post_spike_plasticity", "synapse_dynamics", "slow_processes", "record"};
 using phase_times = std::array<double, engine_phases.size()>;  // s, per phase
+// Totals over `timed` of `steps` steps, scaled to all of them (0 if none was timed).
+inline phase_times scaled_phase_times(phase_times sums, std::uint64_t timed, std::uint64_t steps) {
+  for (auto& s : sums) s = timed ? s * static_cast<double>(steps) / static_cast<double>(timed) : 0.0;
+  return sums;
+}
 
 struct memory_estimate {
   std::uint64_t synapses = 0;       // expected count
@@ -62,9 +67,10 @@ class simulation {
   }
   virtual std::uint64_t bytes_per_synapse() const = 0;
   // Wall-clock seconds spent in each phase (engine_phases) over all steps advanced by this
-  // process. On the GPU one thread reads the device clock after the grid-wide barrier that ends
-  // each phase, so a phase's time includes waiting for the slowest block; time outside the step
-  // kernel (launches, copying recorded data back) is in no phase.
+  // process, estimated from every 64th step (phase_timed in src/engine.hpp) and scaled. On the
+  // GPU one thread reads the device clock after the grid-wide barrier that ends each phase, so
+  // a phase's time includes waiting for the slowest block; time outside the step kernel
+  // (launches, copying recorded data back) is in no phase.
   virtual phase_times phase_seconds() = 0;
   // A copy of one state variable of a population (all neurons).
   virtual std::vector<float> state_variable(int population, const std::string& variable) = 0;

@@ -6,7 +6,7 @@ engram=$1; out=$2
 py=/usr/bin/python3
 if ! $py -c "import numpy" 2>/dev/null; then echo "numpy missing for $py: skipped"; exit 77; fi
 rm -rf "$out"
-"$engram" run small_all_features.json --out "$out" --quiet
+"$engram" run small_all_features.json --out "$out" --quiet --backend cpu
 $py - "$out" <<'PY'
 import json, sys, numpy as np, os
 out = sys.argv[1]
@@ -15,13 +15,13 @@ for key in ["engram_version", "git_commit", "seed", "backend", "timing", "popula
     assert key in m, key
 assert m["seed"] == 7 and m["backend"] == "cpu" and m["dt"] == 0.1 and m["duration"] == 200.0
 assert m["timing"]["real_time_factor"] > 0
-# Time per phase of the step (engine.hpp): all eight, none negative, together no more than the
-# step loop's wall time; this network integrates neurons and has plastic synapses.
+# Time per phase of the step (engine.hpp), estimated from every 64th step and scaled: all
+# eight, none negative, together about the step loop's wall time (the rest is writing files).
 ph = m["timing"]["phases_s"]
 assert sorted(ph) == sorted(["deliver", "stimulate", "update_neurons", "propagate", "post_spike_plasticity",
                     "synapse_dynamics", "slow_processes", "record"]), list(ph)
-assert all(v >= 0 for v in ph.values()) and ph["update_neurons"] > 0 and ph["synapse_dynamics"] > 0, ph
-assert sum(ph.values()) <= m["timing"]["simulate_s"] * 1.0001, (ph, m["timing"]["simulate_s"])
+assert all(v >= 0 for v in ph.values()) and ph["update_neurons"] > 0 and ph["propagate"] > 0, ph
+assert 0.2 * m["timing"]["simulate_s"] <= sum(ph.values()) <= 2.0 * m["timing"]["simulate_s"], (ph, m["timing"]["simulate_s"])
 names = {f["name"] for f in m["files"]}
 for f in m["files"]:
     a = np.load(os.path.join(out, f["name"]))

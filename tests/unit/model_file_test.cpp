@@ -2,8 +2,11 @@
 // right values and defaults; errors name the path (the CLI tests cover every bad-input case).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "engram/errors.hpp"
 #include "engram/model_file.hpp"
+#include "engram/network.hpp"
 
 using namespace engram;
 
@@ -60,4 +63,17 @@ TEST(ModelFile, ErrorsNameFileFieldAndValue) {
             "m.json: recorders[0].neurons[1]: neuron 5 does not exist (population size 5)");
   EXPECT_EQ(error_of(std::string(t).replace(t.find("\"indegree\": 2"), 13, "\"indegree\": 9")),
             "m.json: projections[0].connector.indegree: in-degree 9 without multapses exceeds the 5 available sources");
+}
+
+// Every model file the repository ships (networks and protocols) loads and validates: a change of
+// the format or of validation cannot leave one of them broken unnoticed.
+TEST(ModelFile, EveryShippedModelValidates) {
+  int files = 0;
+  for (const char* dir : {"models/networks", "models/protocols"})
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(ENGRAM_SOURCE_DIR) / dir)) {
+      if (e.path().extension() != ".json") continue;
+      ++files;
+      EXPECT_NO_THROW(validate(load_model_file(e.path().string()))) << e.path();
+    }
+  EXPECT_GE(files, 20);
 }
