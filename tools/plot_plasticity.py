@@ -199,25 +199,74 @@ def stdp_figure(args, base, workdir):
     save_figure(fig, args, "img_plasticity_stdp_dp.png")
 
 
+def ctrl2_model(base, mutant, n_tau):
+    """P-CTRL-2: the +10 ms protocol (all synapses DOWN) followed for n_tau time constants of rho,
+    wild type or T286A-like mutant (camkii_autophosphorylation = 0); rho recorded every CTRL_EVERY."""
+    stim_end = 1000.0 + PAIRS * 1000.0 / F_HZ
+    m = copy.deepcopy(base)
+    m["run"]["dt"] = CTRL_DT
+    for p in m["projections"]:
+        p["delay"] = CTRL_DT
+    set_pairing(m, 10.0, CTRL_DT)
+    pl = plastic(m)["plasticity"]
+    pl["params"] = dict(pl.get("params", {}), beta=1.0, drift_dt=10.0, camkii_autophosphorylation=0.0 if mutant else 1.0)
+    duration = stim_end + n_tau * TAU_MS
+    times = sorted(set(np.arange(0.0, duration + 1e-9, CTRL_EVERY).tolist()) | {stim_end, duration})
+    m["run"]["duration"] = duration
+    m["recorders"] = [{"type": "spikes", "population": "post"},
+                      {"type": "weights", "projection": "plastic", "variable": "rho", "times": times}]
+    return m
+
+
+def write_protocols(base):
+    """Writes the variants the figures run as ready-to-run files into models/protocols/."""
+    slfs = [1150.0 * k + 50.0 * b for k in range(900) for b in range(3)]
+    m6 = m6_base()
+    variants = {
+        "P-CTRL-2_graupner_brunel_T286A_mutant": (ctrl2_model(base, True, 5.0),
+            "P-CTRL-2 (science dossier protocols.md; Giese et al. 1998): the P-STDP-2 pairing protocol "
+            "(+10 ms, 60 pairs at 1 Hz, all synapses DOWN) with a T286A-like CaMKII "
+            "(camkii_autophosphorylation = 0), followed for 5 time constants of rho: rho returns below "
+            "0.007 (the wild type, camkii_autophosphorylation = 1, keeps 72% of the switched synapses "
+            "above 0.9 after 10 tau). rho_plastic.npy holds rho every 10 s. Test: "
+            "Protocol.P_CTRL_2_camkii_switch_and_T286A_mutant; figure: docs/img_plasticity_camkii.png."),
+        "P-CTRL-3_tagging_capture_protein_synthesis_blocker": (
+            m6_model(m6, stet(0.0), [], BLOCKER),
+            "P-CTRL-3 (Nguyen, Abel & Kandel 1994): strong tetanus (3 x 100 pulses at 100 Hz, 10 min apart) "
+            "on S1 (presynaptic neuron 0) 20 min into the run, with a protein-synthesis blocker from 15 min "
+            "before to 3 h after it: early LTP as without the drug, no late LTP (w(6 h) - w0 below 25% of "
+            "its 1 h value). w = h + h0 z, h0 = 4.20075 mV; h_synapse.npy and z_synapse.npy every 5 min. "
+            "Test: Protocol.P_CTRL_3_protein_synthesis_blocker; figure: docs/img_plasticity_ltp.png."),
+        "P-TAG_tagging_capture_weak_then_strong": (
+            m6_model(m6, stet(30 * MINUTE), wtet(0.0)),
+            "P-TAG T4b (Frey & Morris 1997): a weak tetanus (21 pulses at 100 Hz) on S2 (presynaptic "
+            "neuron 1) 20 min into the run, a strong tetanus on S1 30 min later: S2's tag captures "
+            "proteins made for S1, z(S2) = 0.175 at 8 h (0.017 with the strong tetanus 60 min later, 0 "
+            "at 75 min). Test: Protocol.P_TAG_tagging_and_capture; figure: docs/img_plasticity_tagging.png."),
+        "P-LTD-2_tagging_capture_strong_lfs": (
+            m6_model(m6, slfs, []),
+            "P-LTD-2 (Sajikumar et al. 2005 as modelled by Luboeinski & Tetzlaff): strong low-frequency "
+            "stimulation (900 bursts of 3 pulses at 20 Hz, one burst every 1.15 s) on S1 20 min into the "
+            "run: late LTD, z < -0.1 and w at least 10% below baseline at 8 h. Test: "
+            "Protocol.P_LTD_2_weak_and_strong_lfs; figure: docs/img_plasticity_lfs.png."),
+    }
+    for name, (model, description) in variants.items():
+        model["name"] = name
+        model["description"] = description
+        path = os.path.join(REPO, "models", "protocols", name + ".json")
+        with open(path, "w") as f:
+            json.dump(model, f, indent=1)
+            f.write("\n")
+        progress(f"wrote {path}")
+
+
 def camkii_figure(args, base, workdir):
     stim_end = 1000.0 + PAIRS * 1000.0 / F_HZ
     curves = {}
     print("P-CTRL-2: mean rho / fraction > 0.5 at the end of the protocol (61 s) and at the end of the run")
     for mutant in (False, True):
-        m = copy.deepcopy(base)
-        m["run"]["dt"] = CTRL_DT
-        for p in m["projections"]:
-            p["delay"] = CTRL_DT
-        set_pairing(m, 10.0, CTRL_DT)
-        pl = plastic(m)["plasticity"]
-        pl["params"] = dict(pl.get("params", {}), beta=1.0, drift_dt=10.0,
-                            camkii_autophosphorylation=0.0 if mutant else 1.0)
         n_tau = args.mutant_taus if mutant else args.wt_taus
-        duration = stim_end + n_tau * TAU_MS
-        times = sorted(set(np.arange(0.0, duration + 1e-9, CTRL_EVERY).tolist()) | {stim_end, duration})
-        m["run"]["duration"] = duration
-        m["recorders"] = [{"type": "spikes", "population": "post"},
-                          {"type": "weights", "projection": "plastic", "variable": "rho", "times": times}]
+        m = ctrl2_model(base, mutant, n_tau)
         label = "ctrl_T286A" if mutant else "ctrl_wild_type"
         rho, t = pairing_run(args, m, workdir, label)
         mean, frac = rho.mean(axis=1), (rho > 0.5).mean(axis=1)
@@ -402,8 +451,9 @@ class M6Run:
         return c if t_ms is None else float(c[self.at(t_ms)])
 
 
-def m6_run(args, base, workdir, label, s1, s2, blocker=None):
-    """Spike times (ms since T_STIM) of S1 and S2; blocker: (start, stop) ms since T_STIM."""
+def m6_model(base, s1, s2, blocker=None):
+    """The two-pathway tagging model: spike times (ms since T_STIM) of S1 and S2; blocker:
+    (start, stop) ms since T_STIM; h and z of both synapses recorded every M6_EVERY."""
     m = copy.deepcopy(base)
     pre = next(p for p in m["populations"] if p["name"] == "pre")
     pre["size"] = 2
@@ -415,7 +465,12 @@ def m6_run(args, base, workdir, label, s1, s2, blocker=None):
         pl["params"] = dict(pl.get("params", {}), blocker_start=T_STIM + blocker[0], blocker_stop=T_STIM + blocker[1])
     times = [k * M6_EVERY for k in range(int(round(M6_DURATION / M6_EVERY)) + 1)]
     m["recorders"] = [{"type": "weights", "projection": "synapse", "variable": v, "times": times} for v in ("h", "z")]
-    out = engram_run(args, m, workdir, label)
+    return m
+
+
+def m6_run(args, base, workdir, label, s1, s2, blocker=None):
+    """Spike times (ms since T_STIM) of S1 and S2; blocker: (start, stop) ms since T_STIM."""
+    out = engram_run(args, m6_model(base, s1, s2, blocker), workdir, label)
     h, t, pre_h = rule_variable(out, "h", "synapse")
     z, _, pre_z = rule_variable(out, "z", "synapse")
     order = np.argsort(pre_h)  # columns: S1, S2
@@ -944,7 +999,14 @@ def main():
     ap.add_argument("--only", choices=["stdp", "camkii", "ltd", "ltp", "tagging", "units", "assoc", "nmda", "lfs", "meta",
                                        "rate", "clamped"], help="make only one of the twelve figures")
     ap.add_argument("--keep", action="store_true", help="keep the temporary run folders (their path is printed)")
+    ap.add_argument("--write-protocols", action="store_true",
+                    help="only write the protocol variants the figures run (P-CTRL-2, P-CTRL-3, P-TAG, P-LTD-2) "
+                         "into models/protocols/ as ready-to-run files")
     args = ap.parse_args()
+    if args.write_protocols:
+        with open(PROTOCOL) as f:
+            write_protocols(json.load(f))
+        return
 
     if not (os.path.isfile(args.engram) and os.access(args.engram, os.X_OK)):
         sys.exit(f"plot_plasticity: engram binary not found or not executable: {args.engram}\n"
