@@ -240,4 +240,55 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
   return t;
 }
 
+column_index build_columns(const synapse_table& t, std::uint64_t n_target) {
+  const std::uint64_t rows = t.row_ptr.empty() ? 0 : t.row_ptr.size() - 1;
+  const std::uint64_t n = t.target.size();
+  // Chunks of whole rows with about equal synapse counts; each counts its synapses per target,
+  // and writes them after those of the chunks before it in every column. The counts take
+  // chunks x n_target words: at most 256 MiB.
+  const std::uint64_t by_memory = std::max<std::uint64_t>(1, (std::uint64_t{1} << 28) / (8 * (n_target + 1)));
+  const std::uint64_t by_work = std::max<std::uint64_t>(1, n / (1u << 16));
+  const std::uint64_t chunks =
+      std::min({static_cast<std::uint64_t>(std::max(1, omp_get_max_threads())), by_memory, by_work});
+  std::vector<std::uint64_t> first_row(chunks + 1, rows);
+  for (std::uint64_t k = 0; k < chunks; ++k)
+    first_row[k] = static_cast<std::uint64_t>(
+        std::lower_bound(t.row_ptr.begin(), t.row_ptr.end() - (rows ? 1 : 0), n / chunks * k) - t.row_ptr.begin());
+  std::vector<std::uint64_t> next(chunks * n_target, 0);  // per chunk: counts, then write positions
+  const auto chunk_synapses = [&](std::uint64_t k) {
+    return std::pair{t.row_ptr.empty() ? 0 : t.row_ptr[first_row[k]], t.row_ptr.empty() ? 0 : t.row_ptr[first_row[k + 1]]};
+  };
+#pragma omp parallel for schedule(static, 1)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(chunks); ++k) {
+    std::uint64_t* count = next.data() + static_cast<std::uint64_t>(k) * n_target;
+    const auto [begin, end] = chunk_synapses(static_cast<std::uint64_t>(k));
+    for (std::uint64_t s = begin; s < end; ++s) ++count[t.target[s]];
+  }
+  column_index c;
+  c.col_ptr.assign(n_target + 1, 0);
+  std::uint64_t total = 0;
+  for (std::uint64_t i = 0; i < n_target; ++i) {
+    c.col_ptr[i] = total;
+    for (std::uint64_t k = 0; k < chunks; ++k) {
+      const std::uint64_t here = next[k * n_target + i];
+      next[k * n_target + i] = total;
+      total += here;
+    }
+  }
+  c.col_ptr[n_target] = total;
+  c.synapse.resize(n);
+  c.source.resize(n);
+#pragma omp parallel for schedule(static, 1)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(chunks); ++k) {
+    std::uint64_t* at = next.data() + static_cast<std::uint64_t>(k) * n_target;
+    for (std::uint64_t pre = first_row[static_cast<std::uint64_t>(k)]; pre < first_row[static_cast<std::uint64_t>(k) + 1]; ++pre)
+      for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
+        const std::uint64_t where = at[t.target[s]]++;
+        c.synapse[where] = s;
+        c.source[where] = static_cast<std::uint32_t>(pre);
+      }
+  }
+  return c;
+}
+
 }  // namespace engram

@@ -39,23 +39,9 @@ struct column_index {
   static constexpr std::uint64_t bytes_per_synapse = sizeof(std::uint64_t) + sizeof(std::uint32_t);
 };
 
-// Counting sort of the rows by target; walking rows in order leaves each column ascending.
-inline column_index build_columns(const synapse_table& t, std::uint64_t n_target) {
-  column_index c;
-  c.col_ptr.assign(n_target + 1, 0);
-  for (const auto i : t.target) ++c.col_ptr[i + 1];
-  for (std::uint64_t i = 0; i < n_target; ++i) c.col_ptr[i + 1] += c.col_ptr[i];
-  c.synapse.resize(t.size());
-  c.source.resize(t.size());
-  std::vector<std::uint64_t> next(c.col_ptr.begin(), c.col_ptr.end() - 1);
-  for (std::uint64_t pre = 0; pre + 1 < t.row_ptr.size(); ++pre)
-    for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
-      const std::uint64_t k = next[t.target[s]]++;
-      c.synapse[k] = s;
-      c.source[k] = static_cast<std::uint32_t>(pre);
-    }
-  return c;
-}
+// Counting sort of the rows by target, in parallel over chunks of whole rows: each column
+// comes out ascending, as from one pass over the rows (src/connectivity.cpp).
+column_index build_columns(const synapse_table& t, std::uint64_t n_target);
 
 // Moves a table's arrays out (simulation::synapses of a procedural projection, which holds
 // none and regenerates them).

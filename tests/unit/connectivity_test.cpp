@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "engram/errors.hpp"
@@ -294,4 +295,47 @@ TEST(Connectivity, IndependentOfThreadCount) {
   EXPECT_EQ(a.delay, b.delay);
   net.run.seed = 99;
   EXPECT_NE(build_synapses(net, 0).target, a.target);
+}
+
+// The column index (synapses by target, each column ascending) built in parallel equals one
+// serial pass over the rows, for 1 to 4 threads and tables with empty rows, one row, no synapse.
+TEST(Connectivity, ColumnIndexEqualsOneSerialPass) {
+  const int threads_before = omp_get_max_threads();
+  std::mt19937_64 rng(3);
+  const auto serial = [](const synapse_table& t, std::uint64_t n_target) {
+    column_index c;
+    c.col_ptr.assign(n_target + 1, 0);
+    for (auto i : t.target) ++c.col_ptr[i + 1];
+    for (std::uint64_t i = 0; i < n_target; ++i) c.col_ptr[i + 1] += c.col_ptr[i];
+    std::vector<std::uint64_t> next(c.col_ptr.begin(), c.col_ptr.end() - 1);
+    c.synapse.resize(t.target.size());
+    c.source.resize(t.target.size());
+    for (std::uint64_t pre = 0; pre + 1 < t.row_ptr.size(); ++pre)
+      for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
+        c.synapse[next[t.target[s]]] = s;
+        c.source[next[t.target[s]]++] = static_cast<std::uint32_t>(pre);
+      }
+    return c;
+  };
+  struct shape {
+    std::uint64_t rows, n_target, mean_row;
+  };
+  for (const shape sh : {shape{3000, 500, 60}, shape{1, 1000, 300000}, shape{50, 7, 0}, shape{0, 10, 0}, shape{4000, 20000, 40}}) {
+    synapse_table t;
+    t.row_ptr.push_back(0);
+    for (std::uint64_t r = 0; r < sh.rows; ++r) {
+      const std::uint64_t len = sh.mean_row == 0 ? 0 : rng() % (2 * sh.mean_row + 1);  // some rows empty
+      for (std::uint64_t k = 0; k < len; ++k) t.target.push_back(static_cast<std::uint32_t>(rng() % sh.n_target));
+      t.row_ptr.push_back(t.target.size());
+    }
+    const column_index expected = serial(t, sh.n_target);
+    for (int threads : {1, 2, 3, 4}) {
+      omp_set_num_threads(threads);
+      const column_index c = build_columns(t, sh.n_target);
+      EXPECT_EQ(c.col_ptr, expected.col_ptr) << sh.rows << " rows, " << threads << " threads";
+      EXPECT_EQ(c.synapse, expected.synapse) << sh.rows << " rows, " << threads << " threads";
+      EXPECT_EQ(c.source, expected.source) << sh.rows << " rows, " << threads << " threads";
+    }
+  }
+  omp_set_num_threads(threads_before);
 }
