@@ -394,11 +394,7 @@ class cuda_simulation final : public simulation {
     return n >= device_build_min_synapses && n < 0.9 * static_cast<double>(1ULL << 31);
   }
   synapse_table device_build(std::size_t j) {
-    device_table& d = built_[j];
-    d = build_on_device(*generator_rule_of(net_, j), *stream_);
-    if (d.delay_too_long)
-      throw invalid_model(net_.source_file + ": projections[" + std::to_string(j) +
-                          "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");
+    const device_table& d = built_[j] = build_projection_on_device(net_, j, *stream_);
     synapse_table t;  // the arrays stay on the device
     t.on_device = true;
     t.count = d.target.size();

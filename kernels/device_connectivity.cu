@@ -86,6 +86,14 @@ void reserve(dev_array<unsigned char>& temp, std::size_t bytes) {
   if (temp.size() < bytes || temp.size() == 0) temp.resize(bytes > 0 ? bytes : 1);
 }
 
+// Whether a kernel set the device flag (waits for the stream).
+bool flag_set(const dev_array<unsigned>& flag, cudaStream_t stream) {
+  unsigned v = 0;
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&v, flag.get(), sizeof v, cudaMemcpyDeviceToHost, stream));
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return v != 0;
+}
+
 int bits_for(std::uint64_t n) {
   int b = 1;
   while (b < 32 && (1ULL << b) < n) ++b;
@@ -108,10 +116,7 @@ void write_row_table(const generator_rule& r, std::uint64_t generators, std::uin
   if (generators)
     ENGRAM_LAUNCH(write_rows, blocks_for(generators), build_block, stream, r, generators, offset.get(), t.target.get(),
                   t.weight.get(), t.delay.get(), too_long.get());
-  unsigned flag = 0;
-  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&flag, too_long.get(), sizeof flag, cudaMemcpyDeviceToHost, stream));
-  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
-  t.delay_too_long = flag != 0;
+  t.delay_too_long = flag_set(too_long, stream);
   t.row_ptr = std::move(offset);  // n_source + 1 entries
 }
 
@@ -129,10 +134,7 @@ void write_sorted_table(const generator_rule& r, std::uint64_t generators, std::
     if (generators)
       ENGRAM_LAUNCH(write_synapses, blocks_for(generators), build_block, stream, r, generators, offset.get(), key.get(),
                     order.get(), weight_raw.get(), delay_raw.get(), too_long.get());
-    unsigned flag = 0;
-    ENGRAM_CUDA_CHECK(cudaMemcpyAsync(&flag, too_long.get(), sizeof flag, cudaMemcpyDeviceToHost, stream));
-    ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));
-    t.delay_too_long = flag != 0;
+    t.delay_too_long = flag_set(too_long, stream);
   }
   offset.resize(0);  // freed before the sort needs its scratch
   cub::DoubleBuffer<std::uint64_t> keys(key.get(), key_alt.get());
@@ -210,10 +212,18 @@ std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream) {
 namespace {
 generator_rule device_rule(const network& net, std::size_t projection) {
   const auto gen = generator_rule_of(net, projection);
-  if (!gen) throw invalid_model("projection " + std::to_string(projection) + " cannot be generated on the device");
+  if (!gen) throw internal_error("projection " + std::to_string(projection) + " cannot be generated on the device");
   return *gen;
 }
 }  // namespace
+
+device_table build_projection_on_device(const network& net, std::size_t projection, cudaStream_t stream) {
+  device_table d = build_on_device(device_rule(net, projection), stream);
+  if (d.delay_too_long)
+    throw invalid_model(net.source_file + ": projections[" + std::to_string(projection) +
+                        "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");
+  return d;
+}
 
 std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
   const owned_stream stream;
@@ -222,10 +232,7 @@ std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
 
 synapse_table device_built_table(const network& net, std::size_t projection) {
   const owned_stream stream;
-  const device_table d = build_on_device(device_rule(net, projection), stream);
-  if (d.delay_too_long)
-    throw invalid_model(net.source_file + ": projections[" + std::to_string(projection) +
-                        "].delay: a drawn delay exceeds 65535 steps; bound it with \"high\"");
+  const device_table d = build_projection_on_device(net, projection, stream);
   synapse_table t;
   d.row_ptr.download(t.row_ptr, d.row_ptr.size());
   d.target.download(t.target, d.target.size());

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "dev_array.cuh"
+#include "engram/network.hpp"
 #include "models/connectivity_generators.hpp"
 
 namespace engram::cuda_detail {
@@ -16,7 +17,7 @@ struct device_table {
   dev_array<float> weight;
   dev_array<std::uint16_t> delay;
   std::uint16_t max_delay = 1;
-  bool delay_too_long = false;  // a drawn delay exceeds 65535 steps (the caller reports it)
+  bool delay_too_long = false;  // a drawn delay exceeds 65535 steps (build_projection_on_device reports it)
 };
 
 // The synapses of generator rule `r`, generated on the device by the same code as the host
@@ -24,6 +25,10 @@ struct device_table {
 // the table equals build_synapses's bit for bit. Needs device_build_bytes_per_synapse while
 // it runs (plus the sort's scratch) and fewer than 2^31 synapses.
 device_table build_on_device(const generator_rule& r, cudaStream_t stream);
+
+// build_on_device for projection `projection` of `net` (a connector generator_rule_of
+// covers); a drawn delay beyond 65535 steps is an invalid_model error naming the projection.
+device_table build_projection_on_device(const network& net, std::size_t projection, cudaStream_t stream);
 
 // The number of synapses generator rule `r` makes, counted on the device without storing them
 // (procedural projections: seconds on the host at 10^10 synapses).

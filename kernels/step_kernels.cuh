@@ -246,19 +246,20 @@ struct device_engine {
   __device__ static unsigned log2_of(std::uint32_t group) { return static_cast<unsigned>(__ffs(static_cast<int>(group)) - 1); }
   std::uint64_t lap_start_ns = 0;  // thread 0 only
 
-  // Every phase with work ends at a grid-wide barrier, so when thread 0 gets here the whole
-  // grid has finished the phase. Timed steps only (phase_timed); deliver and stimulate are part
-  // of update_neurons here, so their laps are skipped. phase_ns[8] counts the timed steps.
-  __device__ void lap(int phase, std::uint64_t t) {
+  // Phase timers (engine_step), thread 0 only: every phase with work ends at a grid-wide
+  // barrier, so when thread 0 gets here the whole grid has finished the phase. Deliver and
+  // stimulate are part of update_neurons here, so their laps are skipped. phase_ns[8] counts
+  // the timed steps.
+  __device__ void lap_start() {
+    if (tid != 0) return;
+    lap_start_ns = device_clock_ns();
+    a.phase_ns[8] += 1;
+  }
+  __device__ void lap(int phase) {
     if (tid != 0 || phase < 2) return;
-    if (!phase_timed(t)) {
-      if (phase == 7 && phase_timed(t + 1)) lap_start_ns = device_clock_ns();
-      return;
-    }
     const std::uint64_t now = device_clock_ns();
     a.phase_ns[phase] += now - lap_start_ns;
     lap_start_ns = now;
-    if (phase == 7) a.phase_ns[8] += 1;
   }
 
   __device__ void deliver(std::uint64_t) {}    // fused into update_neurons
@@ -623,7 +624,6 @@ __global__ void run_steps(step_args a) {
   cg::grid_group grid = cg::this_grid();
   device_engine e{a, grid, grid.thread_rank(), static_cast<std::uint64_t>(gridDim.x) * blockDim.x};
   e.rank = e.tid;
-  if (e.tid == 0) e.lap_start_ns = device_clock_ns();
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
 

@@ -73,6 +73,34 @@ void sort_rows_by_target(synapse_table& t) {
   }
 }
 
+// The parallel counting sort of both CSR builds (rows by source in build_synapses, columns by
+// target in build_columns): the items are split into `chunks` consecutive chunks, each with its
+// own counter per bucket, and a chunk's items go after those of all earlier chunks within each
+// bucket, so the layout is the sequential one whatever the number of chunks. count(ck, counter)
+// adds chunk ck's items to counter[bucket]; allocate(total) sizes the output; place(ck, next)
+// stores each item of chunk ck, in order, at next[bucket]++. Returns the bucket offsets.
+template <class Count, class Allocate, class Place>
+std::vector<std::uint64_t> chunked_counting_sort(std::uint64_t chunks, std::uint64_t buckets, Count&& count,
+                                                 Allocate&& allocate, Place&& place) {
+  std::vector<std::uint64_t> next(chunks * buckets, 0);  // [chunk][bucket]: counts, then positions
+#pragma omp parallel for schedule(static)
+  for (std::uint64_t ck = 0; ck < chunks; ++ck) count(ck, next.data() + ck * buckets);
+  std::vector<std::uint64_t> ptr(buckets + 1, 0);
+  for (std::uint64_t b = 0; b < buckets; ++b) {
+    std::uint64_t pos = ptr[b];
+    for (std::uint64_t ck = 0; ck < chunks; ++ck) {
+      const std::uint64_t n = next[ck * buckets + b];
+      next[ck * buckets + b] = pos;
+      pos += n;
+    }
+    ptr[b + 1] = pos;
+  }
+  allocate(ptr[buckets]);
+#pragma omp parallel for schedule(static)
+  for (std::uint64_t ck = 0; ck < chunks; ++ck) place(ck, next.data() + ck * buckets);
+  return ptr;
+}
+
 }  // namespace
 
 std::optional<generator_rule> generator_rule_of(const network& net, std::size_t index) {
@@ -191,103 +219,77 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
     throw invalid_model(fmt::format("{}: projections[{}].delay: a drawn delay of {} ms exceeds 65535 steps; bound it with \"high\"",
                                     net.source_file, index, bad_delay));
 
-  // Assemble CSR rows in generator order, in parallel: the generators are split into
-  // contiguous chunks, each chunk counts its synapses per row, and a chunk's synapses go
-  // after those of all earlier chunks within each row. The layout is the sequential one
-  // whatever the number of chunks.
+  // Rows in generator order (chunked_counting_sort), each generator's synapses freed once placed.
   synapse_table t;
   const std::uint64_t chunks = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(omp_get_max_threads()), 1,
                                                          std::max<std::uint64_t>(1, generators));
   auto chunk_begin = [&](std::uint64_t ck) { return generators * ck / chunks; };
-  std::vector<std::uint64_t> counts(chunks * ns, 0);  // [chunk][row]
-#pragma omp parallel for schedule(static)
-  for (std::uint64_t ck = 0; ck < chunks; ++ck) {
-    std::uint64_t* cnt = counts.data() + ck * ns;
-    for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g)
-      for (const auto& r : out[g]) ++cnt[r.pre];
-  }
-  t.row_ptr.assign(ns + 1, 0);
-  for (std::uint64_t i = 0; i < ns; ++i) {
-    std::uint64_t pos = t.row_ptr[i];
-    for (std::uint64_t ck = 0; ck < chunks; ++ck) {  // counts become each chunk's start in row i
-      const std::uint64_t n = counts[ck * ns + i];
-      counts[ck * ns + i] = pos;
-      pos += n;
-    }
-    t.row_ptr[i + 1] = pos;
-  }
-  const std::uint64_t total = t.row_ptr[ns];
-  t.target.resize(total);
-  t.weight.resize(total);
-  t.delay.resize(total);
-  std::uint16_t max_delay = 1;
-#pragma omp parallel for schedule(static) reduction(max : max_delay)
-  for (std::uint64_t ck = 0; ck < chunks; ++ck) {
-    std::uint64_t* fill = counts.data() + ck * ns;
-    for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g) {
-      for (const auto& r : out[g]) {
-        const std::uint64_t pos = fill[r.pre]++;
-        t.target[pos] = r.post;
-        t.weight[pos] = r.weight;
-        t.delay[pos] = r.delay;
-        max_delay = std::max(max_delay, r.delay);
-      }
-      std::vector<raw_synapse>().swap(out[g]);
-    }
-  }
-  t.max_delay = max_delay;
+  std::vector<std::uint16_t> chunk_max_delay(chunks, 1);
+  t.row_ptr = chunked_counting_sort(
+      chunks, ns,
+      [&](std::uint64_t ck, std::uint64_t* count) {
+        for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g)
+          for (const auto& r : out[g]) ++count[r.pre];
+      },
+      [&](std::uint64_t total) {
+        t.target.resize(total);
+        t.weight.resize(total);
+        t.delay.resize(total);
+      },
+      [&](std::uint64_t ck, std::uint64_t* next) {
+        std::uint16_t longest = 1;
+        for (std::uint64_t g = chunk_begin(ck); g < chunk_begin(ck + 1); ++g) {
+          for (const auto& r : out[g]) {
+            const std::uint64_t pos = next[r.pre]++;
+            t.target[pos] = r.post;
+            t.weight[pos] = r.weight;
+            t.delay[pos] = r.delay;
+            longest = std::max(longest, r.delay);
+          }
+          std::vector<raw_synapse>().swap(out[g]);
+        }
+        chunk_max_delay[ck] = longest;
+      });
+  t.max_delay = *std::max_element(chunk_max_delay.begin(), chunk_max_delay.end());
   sort_rows_by_target(t);
   return t;
 }
 
 column_index build_columns(const synapse_table& t, std::uint64_t n_target) {
+  column_index c;
   const std::uint64_t rows = t.row_ptr.empty() ? 0 : t.row_ptr.size() - 1;
+  if (rows == 0) {
+    c.col_ptr.assign(n_target + 1, 0);
+    return c;
+  }
   const std::uint64_t n = t.target.size();
-  // Chunks of whole rows with about equal synapse counts; each counts its synapses per target,
-  // and writes them after those of the chunks before it in every column. The counts take
-  // chunks x n_target words: at most 256 MiB.
+  // Chunks of whole rows with about equal synapse counts, counted into chunks x n_target words:
+  // at most 256 MiB of them.
   const std::uint64_t by_memory = std::max<std::uint64_t>(1, (std::uint64_t{1} << 28) / (8 * (n_target + 1)));
   const std::uint64_t by_work = std::max<std::uint64_t>(1, n / (1u << 16));
   const std::uint64_t chunks =
       std::min({static_cast<std::uint64_t>(std::max(1, omp_get_max_threads())), by_memory, by_work});
   std::vector<std::uint64_t> first_row(chunks + 1, rows);
   for (std::uint64_t k = 0; k < chunks; ++k)
-    first_row[k] = static_cast<std::uint64_t>(
-        std::lower_bound(t.row_ptr.begin(), t.row_ptr.end() - (rows ? 1 : 0), n / chunks * k) - t.row_ptr.begin());
-  std::vector<std::uint64_t> next(chunks * n_target, 0);  // per chunk: counts, then write positions
-  const auto chunk_synapses = [&](std::uint64_t k) {
-    return std::pair{t.row_ptr.empty() ? 0 : t.row_ptr[first_row[k]], t.row_ptr.empty() ? 0 : t.row_ptr[first_row[k + 1]]};
-  };
-#pragma omp parallel for schedule(static, 1)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(chunks); ++k) {
-    std::uint64_t* count = next.data() + static_cast<std::uint64_t>(k) * n_target;
-    const auto [begin, end] = chunk_synapses(static_cast<std::uint64_t>(k));
-    for (std::uint64_t s = begin; s < end; ++s) ++count[t.target[s]];
-  }
-  column_index c;
-  c.col_ptr.assign(n_target + 1, 0);
-  std::uint64_t total = 0;
-  for (std::uint64_t i = 0; i < n_target; ++i) {
-    c.col_ptr[i] = total;
-    for (std::uint64_t k = 0; k < chunks; ++k) {
-      const std::uint64_t here = next[k * n_target + i];
-      next[k * n_target + i] = total;
-      total += here;
-    }
-  }
-  c.col_ptr[n_target] = total;
-  c.synapse.resize(n);
-  c.source.resize(n);
-#pragma omp parallel for schedule(static, 1)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(chunks); ++k) {
-    std::uint64_t* at = next.data() + static_cast<std::uint64_t>(k) * n_target;
-    for (std::uint64_t pre = first_row[static_cast<std::uint64_t>(k)]; pre < first_row[static_cast<std::uint64_t>(k) + 1]; ++pre)
-      for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
-        const std::uint64_t where = at[t.target[s]]++;
-        c.synapse[where] = s;
-        c.source[where] = static_cast<std::uint32_t>(pre);
-      }
-  }
+    first_row[k] = static_cast<std::uint64_t>(std::lower_bound(t.row_ptr.begin(), t.row_ptr.end() - 1, n / chunks * k) -
+                                              t.row_ptr.begin());
+  c.col_ptr = chunked_counting_sort(
+      chunks, n_target,
+      [&](std::uint64_t k, std::uint64_t* count) {
+        for (std::uint64_t s = t.row_ptr[first_row[k]]; s < t.row_ptr[first_row[k + 1]]; ++s) ++count[t.target[s]];
+      },
+      [&](std::uint64_t total) {
+        c.synapse.resize(total);
+        c.source.resize(total);
+      },
+      [&](std::uint64_t k, std::uint64_t* next) {
+        for (std::uint64_t pre = first_row[k]; pre < first_row[k + 1]; ++pre)
+          for (std::uint64_t s = t.row_ptr[pre]; s < t.row_ptr[pre + 1]; ++s) {
+            const std::uint64_t where = next[t.target[s]]++;
+            c.synapse[where] = s;
+            c.source[where] = static_cast<std::uint32_t>(pre);
+          }
+      });
   return c;
 }
 

@@ -131,7 +131,6 @@ class cpu_simulation final : public simulation {
   }
 
   void advance(std::uint64_t n) override {
-    lap_start_ = std::chrono::steady_clock::now();
     steps_advanced_ += n;
     for (std::uint64_t k = 0; k < n; ++k) {
       engine_step(*this, step_);
@@ -239,15 +238,14 @@ class cpu_simulation final : public simulation {
   }
 
   // ---- phases (called by engine_step) ----
-  void lap(int phase, std::uint64_t t) {
-    if (!phase_timed(t)) {
-      if (phase == 7 && phase_timed(t + 1)) lap_start_ = std::chrono::steady_clock::now();
-      return;
-    }
+  void lap_start() {
+    lap_start_ = std::chrono::steady_clock::now();
+    ++timed_steps_;
+  }
+  void lap(int phase) {
     const auto now = std::chrono::steady_clock::now();
     phase_s_[static_cast<std::size_t>(phase)] += std::chrono::duration<double>(now - lap_start_).count();
     lap_start_ = now;
-    if (phase == 7) ++timed_steps_;
   }
   void deliver(std::uint64_t t) {
     const std::uint64_t slot = t % ring_len_;

@@ -7,33 +7,36 @@
 
 namespace engram {
 
-// b.lap(k, t) ends phase k of step t (engine_phases in simulation.hpp). Backends time every
-// phase_sample_every-th step only (a clock read costs ~0.1-1 µs on some machines, as much as a
-// whole step of a one-synapse protocol) and scale the totals to all steps.
+inline constexpr std::uint64_t phase_sample_every = 64;
+ENGRAM_HOST_DEVICE inline bool phase_timed(std::uint64_t t) { return t % phase_sample_every == 0; }
+
+// Phase timers: on every phase_sample_every-th step, b.lap_start() before the first phase and
+// b.lap(k) after phase k (engine_phases in simulation.hpp); backends add the time since the
+// last of these to phase k and scale the totals to all steps. Only some steps are timed: a
+// clock read costs ~0.1-1 µs on some machines, as much as a whole step of a one-synapse protocol.
 // Host and device: the CPU backend calls it from its step loop, the CUDA backend from inside
 // its persistent kernel (kernels/step_kernels.cuh), so both follow this one order.
 template <class Backend>
 ENGRAM_HOST_DEVICE void engine_step(Backend& b, std::uint64_t t) {
+  const bool timed = phase_timed(t);
+  if (timed) b.lap_start();
   b.deliver(t);            // 1. this step's ring-buffer slot -> per-port input
-  b.lap(0, t);
+  if (timed) b.lap(0);
   b.stimulate(t);          // 2. Poisson, DC and step-current input
-  b.lap(1, t);
+  if (timed) b.lap(1);
   b.update_neurons(t);     // 3. integrate, threshold, reset; ordered spike list
-  b.lap(2, t);
+  if (timed) b.lap(2);
   b.propagate(t);          // 4. spikes -> targets' ring buffers at t + delay
-  b.lap(3, t);
+  if (timed) b.lap(3);
   b.post_spike_plasticity(t);  // 5. spike history; weight rules at postsynaptic spikes (column index, ADR 0005)
-  b.lap(4, t);
+  if (timed) b.lap(4);
   b.synapse_dynamics(t);   // 6. plasticity rules: state rules' traces then synapses (ADR 0004); weight rules at presynaptic spikes, then their traces (ADR 0005)
-  b.lap(5, t);
+  if (timed) b.lap(5);
   b.slow_processes(t);     // 7. slow processes of rules (protein synthesis, late phase)
-  b.lap(6, t);
+  if (timed) b.lap(6);
   b.record(t);             // 8. spikes, rates, probes, snapshots
-  b.lap(7, t);
+  if (timed) b.lap(7);
 }
-
-inline constexpr std::uint64_t phase_sample_every = 64;
-ENGRAM_HOST_DEVICE inline bool phase_timed(std::uint64_t t) { return t % phase_sample_every == 0; }
 
 // Phase 4: the ring-buffer row that a spike sent in the step of row `now` (= t % ring_len)
 // reaches after `delay` < ring_len steps; a compare instead of a 64-bit division per synapse
