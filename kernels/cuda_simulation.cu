@@ -39,7 +39,7 @@ struct device_population {
   std::vector<char> derived;
   dev_array<real> soa;
   dev_array<std::int64_t> ring;
-  dev_array<std::uint32_t> list0, list1, count, step_counts, rec_buf;
+  dev_array<std::uint32_t> list, count, step_counts, rec_buf;  // list: spike_list_slots(hist_len) x n
   dev_array<unsigned long long> rec_offset;
   bool recorded = false;
   std::vector<stim_desc> stims_host;
@@ -64,7 +64,7 @@ struct device_projection {
   dev_array<std::uint16_t> delay;
   dev_array<row_rule> rows;  // one element for a procedural projection (arrays above empty)
   int source = -1, target_pop = -1, port = 0;
-  std::uint32_t group = 32;
+  std::uint32_t group = 32, col_group = 32;  // threads per spike along rows and along columns
   std::vector<device_rule> rules;  // the "plasticity" list, in order
   int state_rule = -1;             // position in rules of the one with synapse state, or -1
   dev_array<std::uint64_t> col_ptr, col_synapse;  // column index, when a rule pairs spikes
@@ -77,8 +77,8 @@ struct device_probe {
   std::uint64_t samples_pending = 0;
 };
 
-// Threads per spike for a projection: about a quarter of the mean row length, so a group
-// walks its row in a few strides (latency-bound rows), between one warp and one block.
+// Threads per spike for a projection: about a quarter of the mean row (or column) length, so a
+// group walks its row in a few strides (latency-bound rows), between one warp and one block.
 std::uint32_t group_size(std::uint64_t synapses, std::uint64_t rows) {
   const std::uint64_t mean = rows ? synapses / rows : 0;
   std::uint32_t g = 32;
@@ -248,8 +248,17 @@ class cuda_simulation final : public simulation {
       at += ps.ring.size();
     }
     for (std::size_t j = 0; j < projs_.size(); ++j) restore(b, projection_block(j, "weight"), projs_[j].weight);
-    for (std::size_t p = 0; p < pops_.size(); ++p)
-      if (pops_[p].hist_len) restore(b, population_block(p, "hist"), pops_[p].hist);
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      auto& ps = pops_[p];
+      if (!ps.hist_len) continue;
+      std::vector<std::uint8_t> flags(ps.hist.size());
+      from_block(b, population_block(p, "hist"), flags);
+      ps.hist.assign(flags);
+      // The checkpoint keeps the flags; the lists the rules read are rebuilt from them.
+      const spike_lists lists = spike_lists_from_flags(flags, ps.n, ps.hist_len, step[0]);
+      ps.list.assign(lists.list);
+      ps.count.assign(lists.count);
+    }
     for (std::size_t j = 0; j < projs_.size(); ++j)
       for (std::size_t k = 0; k < projs_[j].rules.size(); ++k) {
         auto& r = projs_[j].rules[k];
@@ -340,9 +349,9 @@ class cuda_simulation final : public simulation {
 
   spike_out outputs(device_population& ps) {
     spike_out o{};
-    o.list[0] = ps.list0.get();
-    o.list[1] = ps.list1.get();
+    o.list = ps.list.get();
     o.count = ps.count.get();
+    o.slots = static_cast<std::uint32_t>(ps.count.size());
     o.step_counts = ps.step_counts.get();
     o.rec_buf = ps.recorded ? ps.rec_buf.get() : nullptr;
     o.rec_offset = ps.rec_offset.get();
@@ -354,9 +363,6 @@ class cuda_simulation final : public simulation {
     const population& desc = net_.populations[p];
     auto& ps = pops_[p];
     ps.n = desc.size;
-    ps.list0.resize(ps.n);
-    ps.list1.resize(ps.n);
-    ps.count.resize(2);
     ps.step_counts.resize(flush_every_ + 1);
     ps.rec_offset.resize(1);
     if (ps.recorded) ps.rec_buf.resize(2 * rec_pairs);
@@ -377,17 +383,17 @@ class cuda_simulation final : public simulation {
     ps.ring.resize(static_cast<std::uint64_t>(ps.n_ports) * ring_len_ * ps.n);
   }
 
-  // Static projections whose connector the device can generate are built there
-  // (kernels/device_connectivity.cu: the host build's table, in a fraction of its time); tiny
-  // ones (a few kernel launches cost more than the host build), plastic ones (their column index
-  // is built on the host) and those with a weights recorder (its source/target arrays too) stay
-  // on the host.
+  // Projections whose connector the device can generate are built there
+  // (kernels/device_connectivity.cu: the host build's table, in a fraction of its time), and so
+  // are the column indexes of their plastic rules; tiny ones (a few kernel launches cost more
+  // than the host build) and those with a weights recorder (it reads the host's source/target
+  // arrays) stay on the host.
   // Below this the host build is as quick as a few kernel launches (a guess: on an H100 the
   // device build of 3·10^8 synapses in 64 projections took 1.6 s, CUDA context included).
   static constexpr double device_build_min_synapses = 1 << 16;
   bool builds_on_device(std::size_t j) const {
     const projection& pr = net_.projections[j];
-    if (pr.procedural || !pr.plasticity.empty() || !generator_rule_of(net_, j)) return false;
+    if (pr.procedural || !generator_rule_of(net_, j)) return false;
     for (const auto& r : net_.recorders)
       if (r.type == recorder::kind::weights && r.projection == pr.name) return false;
     const double n = expected_synapses(net_, j);
@@ -439,8 +445,11 @@ class cuda_simulation final : public simulation {
     for (std::size_t j = 0; j < projs_.size(); ++j) setups.push_back(setup_plasticity(net_, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net_, setups);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
-      pops_[p].hist_len = hist[p];
-      pops_[p].hist.resize(hist[p] * pops_[p].n);
+      auto& ps = pops_[p];
+      ps.hist_len = hist[p];
+      ps.hist.resize(hist[p] * ps.n);
+      ps.list.resize(spike_list_slots(hist[p]) * ps.n);
+      ps.count.resize(spike_list_slots(hist[p]));
     }
     for (std::size_t j = 0; j < projs_.size(); ++j) {
       auto& d = projs_[j];
@@ -467,10 +476,18 @@ class cuda_simulation final : public simulation {
         n_pairing_ += r.setup.pairs_spikes ? 1 : 0;
       }
       if (columns) {
-        const column_index c = build_columns(tables_[j], n_tgt);
-        d.col_ptr.upload(c.col_ptr);
-        d.col_synapse.upload(c.synapse);
-        d.col_source.upload(c.source);
+        d.col_group = group_size(tables_[j].size(), n_tgt);
+        if (tables_[j].on_device) {
+          device_columns c = build_columns_on_device(d.row_ptr, d.target, n_tgt, *stream_);
+          d.col_ptr = std::move(c.col_ptr);
+          d.col_synapse = std::move(c.synapse);
+          d.col_source = std::move(c.source);
+        } else {
+          const column_index c = build_columns(tables_[j], n_tgt);
+          d.col_ptr.upload(c.col_ptr);
+          d.col_synapse.upload(c.synapse);
+          d.col_source.upload(c.source);
+        }
       }
     }
   }
@@ -577,6 +594,7 @@ class cuda_simulation final : public simulation {
       d.first_rule = static_cast<int>(rd_rules.size());
       d.n_rules = static_cast<int>(pj.rules.size());
       d.state_rule = pj.state_rule < 0 ? -1 : d.first_rule + pj.state_rule;
+      d.col_group = pj.col_group;
       d.col_ptr = pj.col_ptr.get();
       d.col_synapse = pj.col_synapse.get();
       d.col_source = pj.col_source.get();
@@ -599,8 +617,8 @@ class cuda_simulation final : public simulation {
       jd.push_back(d);
       if (pj.state_rule >= 0)  // a state rule: one group per row in the plasticity phase
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
-      if (pj.col_source.size())  // pairing rules: a thread per neuron's spike flag (for_each_flagged)
-        max_threads = std::max<std::uint64_t>(max_threads, std::max(d.n_source, d.n_target));
+      if (pj.col_source.size())  // pairing rules: room for a tenth of the targets spiking in one step, a group each
+        max_threads = std::max<std::uint64_t>(max_threads, d.n_target / 10 * pj.col_group);
       // Room for a tenth of the source population spiking in one step, one group each.
       max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }

@@ -79,6 +79,40 @@ __global__ void row_starts(std::uint64_t rows, const std::uint64_t* key, std::ui
   row_ptr[r] = lo;
 }
 
+__global__ void iota(std::uint64_t n, std::uint64_t* v) {
+  const std::uint64_t i = global_index();
+  if (i < n) v[i] = i;
+}
+
+// col_ptr[c] = the first position whose target is >= c, in the targets sorted ascending.
+__global__ void column_starts(std::uint64_t cols, const std::uint32_t* sorted_target, std::uint64_t n, std::uint64_t* col_ptr) {
+  const std::uint64_t c = global_index();
+  if (c > cols) return;
+  std::uint64_t lo = 0, hi = n;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (sorted_target[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  col_ptr[c] = lo;
+}
+
+// source[k] = the row holding synapse synapse[k]: the last row r with row_ptr[r] <= synapse
+// (a row holding a synapse is not empty, so row_ptr[r + 1] > synapse).
+__global__ void sources_of(std::uint64_t n, const std::uint64_t* synapse, const std::uint64_t* row_ptr, std::uint64_t rows,
+                           std::uint32_t* source) {
+  const std::uint64_t k = global_index();
+  if (k >= n) return;
+  const std::uint64_t s = synapse[k];
+  std::uint64_t lo = 0, hi = rows + 1;  // first r with row_ptr[r] > s
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (row_ptr[mid] <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  source[k] = static_cast<std::uint32_t>(lo - 1);
+}
+
 unsigned blocks_for(std::uint64_t n) { return static_cast<unsigned>((n + build_block - 1) / build_block); }
 
 // CUB treats a null scratch pointer as a size query: never pass one for real work.
@@ -193,6 +227,38 @@ device_table build_on_device(const generator_rule& r, cudaStream_t stream) {
   return t;
 }
 
+device_columns build_columns_on_device(const dev_array<std::uint64_t>& row_ptr, const dev_array<std::uint32_t>& target,
+                                       std::uint64_t n_target, cudaStream_t stream) {
+  const std::uint64_t n = target.size();
+  const std::uint64_t rows = row_ptr.size() ? row_ptr.size() - 1 : 0;
+  if (n >= (1ULL << 31)) throw internal_error("build_columns_on_device: 2^31 synapses or more in one projection");
+  device_columns c;
+  c.col_ptr.resize(n_target + 1);
+  if (n == 0) return c;  // every column empty (col_ptr zeros)
+  // Keys: the targets (a copy: the sort overwrites its buffers); values: the synapse indices,
+  // ascending, which the stable sort keeps ascending within each target.
+  dev_array<std::uint32_t> key(n), key_alt(n);
+  dev_array<std::uint64_t> value(n), value_alt(n);
+  ENGRAM_CUDA_CHECK(cudaMemcpyAsync(key.get(), target.get(), n * sizeof(std::uint32_t), cudaMemcpyDeviceToDevice, stream));
+  ENGRAM_LAUNCH(iota, blocks_for(n), build_block, stream, n, value.get());
+  cub::DoubleBuffer<std::uint32_t> keys(key.get(), key_alt.get());
+  cub::DoubleBuffer<std::uint64_t> values(value.get(), value_alt.get());
+  const int items = static_cast<int>(n), end_bit = bits_for(n_target);
+  dev_array<unsigned char> temp;
+  std::size_t temp_bytes = 0;
+  ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, temp_bytes, keys, values, items, 0, end_bit, stream));
+  reserve(temp, temp_bytes);
+  ENGRAM_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(temp.get(), temp_bytes, keys, values, items, 0, end_bit, stream));
+  ENGRAM_LAUNCH(column_starts, blocks_for(n_target + 1), build_block, stream, n_target, keys.Current(), n, c.col_ptr.get());
+  // The result keeps the sorted values and, for the sources, the key buffer the sort left idle.
+  const bool keys_in_first = keys.Current() == key.get(), values_in_first = values.Current() == value.get();
+  c.synapse = std::move(values_in_first ? value : value_alt);
+  c.source = std::move(keys_in_first ? key_alt : key);
+  ENGRAM_LAUNCH(sources_of, blocks_for(n), build_block, stream, n, c.synapse.get(), row_ptr.get(), rows, c.source.get());
+  ENGRAM_CUDA_CHECK(cudaStreamSynchronize(stream));  // before the scratch arrays are freed
+  return c;
+}
+
 std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream) {
   const std::uint64_t generators = generator_count(r);
   if (!generators) return 0;
@@ -228,6 +294,20 @@ device_table build_projection_on_device(const network& net, std::size_t projecti
 std::uint64_t device_synapse_count(const network& net, std::size_t projection) {
   const owned_stream stream;
   return count_on_device(device_rule(net, projection), stream);
+}
+
+column_index device_built_columns(const synapse_table& t, std::uint64_t n_target) {
+  const owned_stream stream;
+  dev_array<std::uint64_t> row_ptr;
+  dev_array<std::uint32_t> target;
+  row_ptr.upload(t.row_ptr);
+  target.upload(t.target);
+  const device_columns d = build_columns_on_device(row_ptr, target, n_target, stream);
+  column_index c;
+  d.col_ptr.download(c.col_ptr, d.col_ptr.size());
+  d.synapse.download(c.synapse, d.synapse.size());
+  d.source.download(c.source, d.source.size());
+  return c;
 }
 
 synapse_table device_built_table(const network& net, std::size_t projection) {

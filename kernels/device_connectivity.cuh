@@ -30,6 +30,18 @@ device_table build_on_device(const generator_rule& r, cudaStream_t stream);
 // covers); a drawn delay beyond 65535 steps is an invalid_model error naming the projection.
 device_table build_projection_on_device(const network& net, std::size_t projection, cudaStream_t stream);
 
+// The column index of a table on the device (synapse_table.hpp: column_index): each target's
+// synapses ascending, their sources, and the column pointers, equal to build_columns's. A
+// stable radix sort of (target, synapse) pairs; holds 24 bytes a synapse while it runs (the
+// result keeps 12), within the table build's device_build_bytes_per_synapse.
+struct device_columns {
+  dev_array<std::uint64_t> col_ptr;  // n_target + 1
+  dev_array<std::uint64_t> synapse;
+  dev_array<std::uint32_t> source;
+};
+device_columns build_columns_on_device(const dev_array<std::uint64_t>& row_ptr, const dev_array<std::uint32_t>& target,
+                                       std::uint64_t n_target, cudaStream_t stream);
+
 // The number of synapses generator rule `r` makes, counted on the device without storing them
 // (procedural projections: seconds on the host at 10^10 synapses).
 std::uint64_t count_on_device(const generator_rule& r, cudaStream_t stream);

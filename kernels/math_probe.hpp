@@ -29,6 +29,9 @@ void device_neuron_steps(int model_index, const void* derived, std::size_t deriv
 // Projection `projection` of `net` built on the device (kernels/device_connectivity.cu) and
 // copied back, for the test that compares it with build_synapses.
 synapse_table device_built_table(const network& net, std::size_t projection);
+// The column index of table `t` built on the device (build_columns_on_device), copied back,
+// for the test that compares it with build_columns.
+column_index device_built_columns(const synapse_table& t, std::uint64_t n_target);
 // Its number of synapses counted on the device (as the CUDA backend counts procedural ones).
 std::uint64_t device_synapse_count(const network& net, std::size_t projection);
 

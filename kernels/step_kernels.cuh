@@ -39,9 +39,12 @@ struct stim_desc {
   int n_changes = 0;
 };
 
+// A population's spike lists: step t's spikes (unordered) in slot t mod `slots`, kept for as
+// many steps as plasticity rules read them late (plasticity_setup.hpp: spike_list_slots).
 struct spike_out {
-  std::uint32_t* list[2];      // this step's spikes (unordered), double-buffered by step parity
-  std::uint32_t* count;        // [2]
+  std::uint32_t* list;         // slots x n
+  std::uint32_t* count;        // [slots]
+  std::uint32_t slots = 2;
   std::uint32_t* step_counts;  // spikes per step since the last flush
   std::uint32_t* rec_buf;      // (local step, neuron) pairs, or null if not recorded
   unsigned long long* rec_offset;
@@ -97,7 +100,9 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   // Plasticity: rules first_rule .. first_rule + n_rules of step_args::rules, in list order;
   // state_rule (an index there, or -1) is the one whose efficacy scales the weight.
   int first_rule = 0, n_rules = 0, state_rule = -1;
-  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes.
+  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes, walked by
+  // col_group threads per postsynaptic spike (a power of two).
+  std::uint32_t col_group = 32;
   const std::uint64_t* col_ptr = nullptr;
   const std::uint64_t* col_synapse = nullptr;
   const std::uint32_t* col_source = nullptr;
@@ -137,7 +142,8 @@ __device__ inline std::uint64_t device_clock_ns() {
   return ns;
 }
 
-__device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t parity,
+// Appends neuron i to this step's list (`list`, length `count`) if it fired, a warp at a time.
+__device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out& o, std::uint32_t* list, std::uint32_t* count,
                                     std::uint32_t local_step, std::uint32_t* error) {
   const unsigned mask = __ballot_sync(0xffffffffu, fired);
   if (!mask) return;
@@ -147,7 +153,7 @@ __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out
   unsigned base = 0;
   unsigned long long rbase = 0;
   if (lane == leader) {
-    base = atomicAdd(&o.count[parity], n);
+    base = atomicAdd(count, n);
     atomicAdd(&o.step_counts[local_step], n);
     if (o.rec_buf) rbase = atomicAdd(o.rec_offset, static_cast<unsigned long long>(n));
   }
@@ -155,7 +161,7 @@ __device__ inline void append_spike(bool fired, std::uint32_t i, const spike_out
   rbase = __shfl_sync(0xffffffffu, rbase, leader);
   if (fired) {
     const unsigned rank = __popc(mask & ((1u << lane) - 1u));
-    o.list[parity][base + rank] = i;
+    list[base + rank] = i;
     if (o.rec_buf) {
       const unsigned long long at = rbase + rank;
       if (at < o.rec_capacity) {
@@ -265,13 +271,27 @@ struct device_engine {
   __device__ void deliver(std::uint64_t) {}    // fused into update_neurons
   __device__ void stimulate(std::uint64_t) {}  // fused into update_neurons
 
+  // A population's list slot of step t.
+  __device__ static std::uint32_t list_slot(const pop_desc& p, std::uint64_t t) {
+    return static_cast<std::uint32_t>(step_mod(t, p.out.slots));
+  }
+  // Population p's spikes of step `step` (not longer ago than its slots keep): the list, and
+  // the number of spikes as the return value.
+  __device__ static std::uint32_t spikes_of(const pop_desc& p, std::uint64_t step, const std::uint32_t*& list) {
+    const std::uint32_t slot = list_slot(p, step);
+    list = p.out.list + static_cast<std::uint64_t>(slot) * p.n;
+    return p.out.count[slot];
+  }
+
   __device__ void update_neurons(std::uint64_t t) {
-    const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     const auto local = static_cast<std::uint32_t>(t - a.flush_base);
     for (int pi = 0; pi < a.n_pops; ++pi) {
       const pop_desc& p = a.pops[pi];
       share(pi, a.n_pops);
-      if (rank == 0) p.out.count[parity ^ 1u] = 0;  // next step's list (last read a step ago)
+      const std::uint32_t slot = list_slot(p, t);
+      std::uint32_t* list = p.out.list + static_cast<std::uint64_t>(slot) * p.n;
+      // Next step's list: last read slots - 1 steps ago (the oldest a rule reads is slots - 2).
+      if (rank == 0) p.out.count[slot + 1 == p.out.slots ? 0 : slot + 1] = 0;
       // Whole warps iterate together so the ballot in append_spike is converged.
       for (std::uint64_t base = rank - threadIdx.x; base < p.n; base += threads) {
         const std::uint64_t i = base + threadIdx.x;
@@ -289,7 +309,7 @@ struct device_engine {
           }
         }
         if (p.hist && i < p.n) p.hist[step_mod(t, p.hist_len) * p.n + i] = fired ? 1 : 0;
-        append_spike(fired, static_cast<std::uint32_t>(i), p.out, parity, local, a.error);
+        append_spike(fired, static_cast<std::uint32_t>(i), p.out, list, p.out.count + slot, local, a.error);
       }
     }
     grid.sync();
@@ -298,34 +318,35 @@ struct device_engine {
   // Each spike's CSR row is walked by a group of `group` threads; weights are added in fixed
   // point with integer atomics, so the sum does not depend on the order.
   __device__ void propagate(std::uint64_t t) {
-    const std::uint32_t parity = static_cast<std::uint32_t>(t & 1u);
     const std::uint64_t now = step_mod(t, a.ring_len);  // the ring row of this step
     // Each block reads the spike counts once into shared memory: read from global memory in
     // the projection loop, every thread would wait for one per projection in turn (64 in the
     // microcircuit, most of its propagation time).
-    for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x)) a.spikes[p] = a.pops[p].out.count[parity];
+    for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x))
+      a.spikes[p] = a.pops[p].out.count[list_slot(a.pops[p], t)];
     __syncthreads();
+    sample_probes(t);  // before this phase's barrier, not after a barrier of its own (below)
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
       const std::uint32_t spikes = a.spikes[pj.source];
       if (spikes == 0) continue;
       share(j, a.n_projs);
-      const std::uint32_t* list = a.pops[pj.source].out.list[parity];
+      const pop_desc& src = a.pops[pj.source];
+      const std::uint32_t* list = src.out.list + static_cast<std::uint64_t>(list_slot(src, t)) * src.n;
       const unsigned lg = log2_of(pj.group);
-      const std::uint64_t lane = rank & (pj.group - 1u);
       if (pj.rows) {  // procedural (static)
-        walk_procedural_rows(pj, now, list, spikes, lg, lane);
+        walk_procedural_rows(pj, now, list, spikes, lg, rank & (pj.group - 1u));
         continue;
       }
       if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-        walk_rows(pj, now, list, spikes, lg, lane, [&](std::uint64_t s) { return pj.weight[s]; });
+        walk_rows(pj, now, list, spikes, lg, [&](std::uint64_t s) { return pj.weight[s]; });
         continue;
       }
       const rule_desc& r = a.rules[pj.state_rule];
       with_rule(r.rule, [&]<class R>() {
         if constexpr (!plasticity::changes_weight<R>) {
           const auto& d = derived_of<R>(r);
-          walk_rows(pj, now, list, spikes, lg, lane, [&](std::uint64_t s) {
+          walk_rows(pj, now, list, spikes, lg, [&](std::uint64_t s) {
             return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
           });
         }
@@ -334,19 +355,27 @@ struct device_engine {
     grid.sync();
   }
 
+  // Calls walk(i, lane) for every neuron i of a spike list (`spikes` long) with a group of
+  // 2^lg threads per spike (lane: this thread's place in its group), the groups spread over
+  // the grid from this item's share.
+  template <class Walk>
+  __device__ void for_each_spike(const std::uint32_t* list, std::uint32_t spikes, unsigned lg, Walk&& walk) const {
+    const std::uint64_t lane = rank & ((std::uint64_t{1} << lg) - 1u);
+    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane);
+  }
+
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
-                            unsigned lg, std::uint64_t lane, WeightOf&& weight_of) {
-    const std::uint64_t g = 1u << lg;
-    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) {
-      const std::uint32_t pre = list[k];
+                            unsigned lg, WeightOf&& weight_of) {
+    const std::uint64_t g = std::uint64_t{1} << lg;
+    for_each_spike(list, spikes, lg, [&](std::uint32_t pre, std::uint64_t lane) {
       const std::uint64_t end = pj.row_ptr[pre + 1];
       for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
         const std::uint64_t slot = arrival_row(now, pj.delay[s], a.ring_len);
         atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
                   static_cast<unsigned long long>(to_fixed(weight_of(s))));
       }
-    }
+    });
   }
 
   // A procedural row is regenerated by the group of its spike (as many threads as the row has
@@ -380,24 +409,6 @@ struct device_engine {
   __device__ static void with_rule(int rule, F&& f) {
     with_rule_impl(rule, f, plasticity_rules{});
   }
-  // Calls walk(i, lane) with all 32 lanes of a warp for every neuron i < n whose flag is set
-  // (spikes of some steps ago, from the history): each warp reads 32 consecutive flags at once
-  // and walks the synapses of the set ones together, lane `lane` taking every 32nd. Few neurons
-  // spike in a step, so the scan, not the walk, is most of the work; a group of threads per
-  // neuron would read each flag separately. Whole warps iterate together (the ballot converges).
-  template <class Walk>
-  __device__ void for_each_flagged(const std::uint8_t* flags, std::uint64_t n, Walk&& walk) const {
-    const std::uint64_t lane = rank % 32, warps = threads / 32;
-    for (std::uint64_t base = rank / 32 * 32; base < n; base += warps * 32) {
-      const std::uint64_t i = base + lane;
-      unsigned mask = __ballot_sync(0xffffffffu, i < n && flags[i] != 0);
-      while (mask) {
-        const unsigned b = static_cast<unsigned>(__ffs(static_cast<int>(mask)) - 1);
-        mask &= mask - 1;
-        walk(base + b, lane);
-      }
-    }
-  }
   // Calls f.template operator()<R>(j, pj, r) for every rule r of every projection pj (index j),
   // in list order; when `ordered`, with a barrier after each rule whose successor changes the
   // same weights at the same kind of spike (rule_desc::sync_after). Uniform over the grid.
@@ -426,20 +437,26 @@ struct device_engine {
     return t >= ago ? p.hist + step_mod(t - ago, p.hist_len) * p.n : nullptr;
   }
 
-  // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a warp per
-  // firing target neuron walking its column. Every synapse of a column has its own
-  // writer; two rules of one projection that both pair spikes are separated by a barrier.
+  // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a group of
+  // col_group threads per firing target neuron (from the target's spike list of
+  // post_delay_steps ago) walking its column, the groups spread over the whole grid (a warp
+  // per spike left most of the grid idle: 9 000-synapse columns, 70 spikes a step). Every
+  // synapse of a column has its own writer and columns are disjoint, so the list's order does
+  // not matter; two rules of one projection that both pair spikes are separated by a barrier.
   __device__ void post_spike_plasticity(std::uint64_t t) {
     if (a.n_pairing == 0) return;
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>) {
         const auto v = weight_view<R>(pj, r);
-        const std::uint8_t* fired = flags_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d));
-        if (!fired) return;
-        for_each_flagged(fired, pj.n_target, [&](std::uint64_t i, std::uint64_t lane) {
+        const std::uint64_t ago = R::post_delay_steps(v.d);
+        if (t < ago) return;
+        const std::uint32_t* fired = nullptr;
+        const std::uint32_t spikes = spikes_of(a.pops[pj.target_pop], t - ago, fired);
+        const std::uint64_t g = pj.col_group;
+        for_each_spike(fired, spikes, log2_of(pj.col_group), [&](std::uint32_t i, std::uint64_t lane) {
           const auto y = v.seen_post(i);
           const std::uint64_t end = pj.col_ptr[i + 1];
-          for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += 32) {
+          for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
             const std::uint64_t s = pj.col_synapse[c];
             pj.weight[s] = v.after_post_spike(pj.weight[s], pj.col_source[c], y);
           }
@@ -474,15 +491,20 @@ struct device_engine {
     });
     grid.sync();
   }
+  // Weight rules at presynaptic spikes: a group of the projection's `group` threads per source
+  // neuron whose spike arrives now (its spike list of delay_steps ago) walks its row.
   template <class R>
   __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
-    const std::uint8_t* arrived = flags_ago(a.pops[pj.source], t, R::delay_steps(v.d));
-    if (!arrived) return;
-    for_each_flagged(arrived, pj.n_source, [&](std::uint64_t i, std::uint64_t lane) {
+    const std::uint64_t ago = R::delay_steps(v.d);
+    if (t < ago) return;
+    const std::uint32_t* arrived = nullptr;
+    const std::uint32_t spikes = spikes_of(a.pops[pj.source], t - ago, arrived);
+    const std::uint64_t g = pj.group;
+    for_each_spike(arrived, spikes, log2_of(pj.group), [&](std::uint32_t i, std::uint64_t lane) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
-      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += 32) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
+      for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
     });
   }
   template <class R>
@@ -579,19 +601,23 @@ struct device_engine {
     grid.sync();
   }
 
-  // Spikes were recorded as they happened; here the state probes due at the end of step t.
-  __device__ void record(std::uint64_t t) {
-    bool any = false;
+  // Spikes were recorded as they happened, and the state probes due at the end of step t in
+  // the propagation phase (sample_probes).
+  __device__ void record(std::uint64_t) {}
+
+  // The state probes due at the end of step t. Only update_neurons writes neuron state, so
+  // from its barrier to the next step's update the state is the end of step t's: sampled here,
+  // during propagation, the probes need no grid barrier of their own before the next update
+  // overwrites it (a barrier costs 1-2 µs, a fifth of a small network's step).
+  __device__ void sample_probes(std::uint64_t t) {
     for (int r = 0; r < a.n_probes; ++r) {
       const probe_desc& pr = a.probes[r];
       if (step_mod(t + 1, pr.interval) != 0) continue;
-      any = true;
       share(r, a.n_probes);
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
       for (std::uint64_t c = rank; c < pr.n_cells; c += threads)
         pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
     }
-    if (any) grid.sync();  // the next update overwrites the state just read
   }
 };
 

@@ -46,11 +46,14 @@ void distinct_sample(rng::stream& s, std::uint64_t m, std::uint64_t k, Emit&& em
 // rely on it: the CPU splits each row between threads by target range, and sorted rows make
 // the GPU's atomic adds land on nearby addresses. Most connectors already generate sorted
 // rows, so the check comes first.
+// Each row is sorted as keys (target << 32 | position in the row): distinct keys, so an
+// unstable sort of plain integers gives the stable order, several times faster than a stable
+// sort of positions compared through the target array (a quarter of the microcircuit's build).
 void sort_rows_by_target(synapse_table& t) {
   const std::uint64_t rows = t.row_ptr.size() - 1;
 #pragma omp parallel
   {
-    std::vector<std::uint32_t> order, target;
+    std::vector<std::uint64_t> key;
     std::vector<float> weight;
     std::vector<std::uint16_t> delay;
 #pragma omp for schedule(dynamic, 256)
@@ -58,16 +61,16 @@ void sort_rows_by_target(synapse_table& t) {
       const std::uint64_t b = t.row_ptr[i], e = t.row_ptr[i + 1];
       if (std::is_sorted(t.target.begin() + static_cast<std::ptrdiff_t>(b), t.target.begin() + static_cast<std::ptrdiff_t>(e))) continue;
       const auto len = static_cast<std::uint32_t>(e - b);
-      order.resize(len);
-      for (std::uint32_t k = 0; k < len; ++k) order[k] = k;
-      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return t.target[b + x] < t.target[b + y]; });
-      target.assign(t.target.begin() + static_cast<std::ptrdiff_t>(b), t.target.begin() + static_cast<std::ptrdiff_t>(e));
+      key.resize(len);
+      for (std::uint32_t k = 0; k < len; ++k) key[k] = std::uint64_t{t.target[b + k]} << 32 | k;
+      std::sort(key.begin(), key.end());
       weight.assign(t.weight.begin() + static_cast<std::ptrdiff_t>(b), t.weight.begin() + static_cast<std::ptrdiff_t>(e));
       delay.assign(t.delay.begin() + static_cast<std::ptrdiff_t>(b), t.delay.begin() + static_cast<std::ptrdiff_t>(e));
       for (std::uint32_t k = 0; k < len; ++k) {
-        t.target[b + k] = target[order[k]];
-        t.weight[b + k] = weight[order[k]];
-        t.delay[b + k] = delay[order[k]];
+        const auto from = static_cast<std::uint32_t>(key[k]);
+        t.target[b + k] = static_cast<std::uint32_t>(key[k] >> 32);
+        t.weight[b + k] = weight[from];
+        t.delay[b + k] = delay[from];
       }
     }
   }

@@ -103,4 +103,20 @@ std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::
   return len;
 }
 
+spike_lists spike_lists_from_flags(const std::vector<std::uint8_t>& flags, std::uint64_t n, std::uint64_t hist_len, std::uint64_t step) {
+  const std::uint64_t slots = spike_list_slots(hist_len);
+  spike_lists s;
+  s.list.assign(slots * n, 0);
+  s.count.assign(slots, 0);
+  for (std::uint64_t ago = 1; ago < hist_len && ago <= step; ++ago) {
+    const std::uint64_t u = step - ago;
+    const std::uint8_t* fired = flags.data() + (u % hist_len) * n;
+    std::uint32_t* list = s.list.data() + (u % slots) * n;
+    std::uint32_t& count = s.count[u % slots];
+    for (std::uint64_t i = 0; i < n; ++i)
+      if (fired[i]) list[count++] = static_cast<std::uint32_t>(i);
+  }
+  return s;
+}
+
 }  // namespace engram

@@ -70,7 +70,37 @@ TEST(DeviceConnectivity, EqualsTheHostBuild) {
     EXPECT_EQ(dev.delay, host.delay) << s.name;
     EXPECT_EQ(dev.max_delay, host.max_delay) << s.name;
     EXPECT_EQ(cuda_detail::device_synapse_count(net, 0), host.size()) << s.name;  // as procedural ones are counted
+    // The column index of pairing rules, built on the device from the same table.
+    const std::uint64_t n_target = net.populations[static_cast<std::size_t>(net.population_index(net.projections[0].target))].size;
+    const column_index hc = build_columns(host, n_target), dc = cuda_detail::device_built_columns(host, n_target);
+    EXPECT_EQ(dc.col_ptr, hc.col_ptr) << s.name;
+    EXPECT_EQ(dc.synapse, hc.synapse) << s.name;
+    EXPECT_EQ(dc.source, hc.source) << s.name;
   }
+}
+
+// Column indexes of hand-made tables with empty rows, empty columns, repeated targets (multapses)
+// and no synapses at all.
+TEST(DeviceConnectivity, ColumnIndexOfEdgeCaseTables) {
+  std::string why;
+  if (!cuda_detail::device_present(why)) GTEST_SKIP() << why;
+  synapse_table t;
+  t.row_ptr = {0, 0, 3, 3, 6, 7, 7};  // rows 0, 2 and 5 empty
+  t.target = {1, 1, 4, /**/ 0, 1, 4, /**/ 4};
+  t.weight.assign(7, 1.0f);
+  t.delay.assign(7, 1);
+  const column_index want = build_columns(t, 6);  // columns 2, 3 and 5 empty
+  ASSERT_EQ(want.col_ptr, (std::vector<std::uint64_t>{0, 1, 4, 4, 4, 7, 7}));
+  const column_index got = cuda_detail::device_built_columns(t, 6);
+  EXPECT_EQ(got.col_ptr, want.col_ptr);
+  EXPECT_EQ(got.synapse, want.synapse);
+  EXPECT_EQ(got.source, want.source);
+  synapse_table none;
+  none.row_ptr.assign(5, 0);
+  const column_index empty = cuda_detail::device_built_columns(none, 3);
+  EXPECT_EQ(empty.col_ptr, (std::vector<std::uint64_t>(4, 0)));
+  EXPECT_TRUE(empty.synapse.empty());
+  EXPECT_TRUE(empty.source.empty());
 }
 
 // One source neuron (the sort key's narrowest source field), and a delay beyond 65535 steps:
