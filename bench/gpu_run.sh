@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid pd14probe procedural"), to spend
+# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid push pd14probe procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid pd14probe procedural} "
+sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid push pd14probe procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -23,7 +23,7 @@ if has latency; then
   echo "== launch, graph and grid-barrier latency"
   $bin/bench/launch_latency | tee "$out/launch_latency.json"
 fi
-filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*:*coba_procedural*:DeviceConnectivity.*'}
+filt=${SANITIZE_FILTER:-'DeviceParity.*:*small_all_features*:*adex*:*cuba*:*graupner*:*coba_plastic*:*hebbian_plastic_small*:*weight_rules*:*plastic_device_built*:*coba_procedural*:DeviceConnectivity.*'}
 for tool in memcheck racecheck; do
   has $tool || continue
   echo "== compute-sanitizer $tool"
@@ -105,6 +105,16 @@ for k in default ${GRID_BLOCKS_PER_SM:-1 2 4}; do
   run brunel_12.5k_bps_$k cuda models/networks/brunel2000_AI.json 1000
 done
 unset ENGRAM_CUDA_BLOCKS_PER_SM
+fi
+if has push; then
+echo "== short rows pushed from the update (ADR 0009) against the propagation phase (ENGRAM_CUDA_PUSH=0)"
+for k in 1 0; do
+  export ENGRAM_CUDA_PUSH=$k
+  run coba_4k_push_$k cuda models/networks/coba.json 10000
+  run coba_fixed_indegree_40000_push_$k cuda $m/coba_40000.json 1000
+  run coba_fixed_indegree_4000000_push_$k cuda $m/coba_4000000.json 200
+done
+unset ENGRAM_CUDA_PUSH
 fi
 if has pd14probe; then
 echo "== microcircuit probes: propagation with every delay at its mean (a ring of 16 rows instead of ~60), and Nsight Compute on one launch"

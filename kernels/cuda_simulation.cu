@@ -39,7 +39,7 @@ struct device_population {
   std::vector<char> derived;
   dev_array<real> soa;
   dev_array<std::int64_t> ring;
-  dev_array<std::uint32_t> list, count, step_counts, rec_buf;  // list: spike_list_slots(hist_len) x n
+  dev_array<std::uint32_t> list, count, step_counts, rec_buf;  // list: spike_list_slots(list_len) x n
   dev_array<unsigned long long> rec_offset;
   bool recorded = false;
   std::vector<stim_desc> stims_host;
@@ -48,6 +48,7 @@ struct device_population {
   std::vector<int> outgoing;
   dev_array<std::uint8_t> hist;
   std::uint64_t hist_len = 0;
+  std::uint64_t list_len = 0;  // steps of spike lists pairing rules read (spike_list_lengths)
 };
 
 struct device_rule {
@@ -255,7 +256,7 @@ class cuda_simulation final : public simulation {
       from_block(b, population_block(p, "hist"), flags);
       ps.hist.assign(flags);
       // The checkpoint keeps the flags; the lists the rules read are rebuilt from them.
-      const spike_lists lists = spike_lists_from_flags(flags, ps.n, ps.hist_len, step[0]);
+      const spike_lists lists = spike_lists_from_flags(flags, ps.n, ps.hist_len, ps.list_len, step[0]);
       ps.list.assign(lists.list);
       ps.count.assign(lists.count);
     }
@@ -340,11 +341,32 @@ class cuda_simulation final : public simulation {
       if (builds_on_device(j))
         build_peak = std::max(build_peak, expected_synapses(net_, j) * static_cast<double>(device_build_bytes_per_synapse -
                                                                                             synapse_table::bytes_per_synapse));
-    const double need = synapse_bytes + std::max(0.0, other) + build_peak + 256.0 * 1024 * 1024;
+    const double need = synapse_bytes + std::max(0.0, other) + build_peak + spike_list_bytes() + 256.0 * 1024 * 1024;
     if (need > static_cast<double>(free_b))
       throw backend_unavailable(net_.source_file + ": the network needs about " + std::to_string(need / 1073741824.0) +
                                 " GiB of device memory but " + device_name_ + " has " +
                                 std::to_string(static_cast<double>(free_b) / 1073741824.0) + " GiB free");
+  }
+
+  // Device bytes of the spike lists of past steps (ADR 0009), which estimate_memory (shared
+  // with the CPU backend, which keeps none) leaves out: 4 bytes a neuron per slot, at least
+  // spike_list_slots(0) slots, and for pairing rules the steps they read late (an upper bound:
+  // populations share theirs).
+  double spike_list_bytes() const {
+    double bytes = 0.0;
+    for (const auto& p : net_.populations) bytes += 4.0 * static_cast<double>(spike_list_slots(0) * p.size);
+    for (std::size_t j = 0; j < net_.projections.size(); ++j) {
+      const projection& pr = net_.projections[j];
+      const double ns = static_cast<double>(net_.populations[static_cast<std::size_t>(net_.population_index(pr.source))].size);
+      const double nt = static_cast<double>(net_.populations[static_cast<std::size_t>(net_.population_index(pr.target))].size);
+      for (std::size_t k = 0; k < pr.plasticity.size(); ++k) {
+        const auto* r = find_plasticity_rule(pr.plasticity[k].rule);
+        if (!r || !r->pairs_spikes) continue;
+        const auto [pre, post] = rule_delay_steps(net_, j, k);
+        bytes += 4.0 * (static_cast<double>(spike_list_slots(pre + 1)) * ns + static_cast<double>(spike_list_slots(post + 1)) * nt);
+      }
+    }
+    return bytes;
   }
 
   spike_out outputs(device_population& ps) {
@@ -444,12 +466,14 @@ class cuda_simulation final : public simulation {
     std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < projs_.size(); ++j) setups.push_back(setup_plasticity(net_, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net_, setups);
+    const auto lists = spike_list_lengths(net_, setups);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       auto& ps = pops_[p];
       ps.hist_len = hist[p];
+      ps.list_len = lists[p];
       ps.hist.resize(hist[p] * ps.n);
-      ps.list.resize(spike_list_slots(hist[p]) * ps.n);
-      ps.count.resize(spike_list_slots(hist[p]));
+      ps.list.resize(spike_list_slots(lists[p]) * ps.n);
+      ps.count.resize(spike_list_slots(lists[p]));
     }
     for (std::size_t j = 0; j < projs_.size(); ++j) {
       auto& d = projs_[j];
@@ -594,6 +618,10 @@ class cuda_simulation final : public simulation {
       d.first_rule = static_cast<int>(rd_rules.size());
       d.n_rules = static_cast<int>(pj.rules.size());
       d.state_rule = pj.state_rule < 0 ? -1 : d.first_rule + pj.state_rule;
+      // Short stored rows delivering their stored weights are pushed from the update (unless
+      // ENGRAM_CUDA_PUSH=0, to measure the choice; docs/benchmarks.md).
+      d.push = push_short_rows() && pj.rows.size() == 0 && pj.state_rule < 0 && pj.group == 32;
+      pd[static_cast<std::size_t>(pj.source)].pushes += d.push;
       d.col_group = pj.col_group;
       d.col_ptr = pj.col_ptr.get();
       d.col_synapse = pj.col_synapse.get();
@@ -658,6 +686,16 @@ class cuda_simulation final : public simulation {
                                   std::to_string(per_sm) + " on this device");
       grid_ = static_cast<unsigned>(k * sms_);
     }
+  }
+
+  // Whether short rows are pushed from the update phase (proj_desc::push): yes, unless the
+  // environment sets ENGRAM_CUDA_PUSH=0 (for measuring the choice).
+  static bool push_short_rows() {
+    const char* e = std::getenv("ENGRAM_CUDA_PUSH");
+    if (!e) return true;
+    const std::string v(e);
+    if (v != "0" && v != "1") throw backend_unavailable("ENGRAM_CUDA_PUSH = \"" + v + "\": expected 0 or 1");
+    return v == "1";
   }
 
   void launch(std::uint64_t steps) {

@@ -66,6 +66,7 @@ struct pop_desc {
   std::uint64_t* src_cursor = nullptr;
   std::uint8_t* hist = nullptr;  // spike flags of the last hist_len steps (plasticity rules)
   std::uint64_t hist_len = 0;
+  int pushes = 0;  // outgoing projections whose rows update_neurons walks (proj_desc::push)
   alignas(16) unsigned char derived[max_derived_bytes];
 };
 
@@ -88,6 +89,10 @@ struct rule_desc {
 struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared memory
   int source = 0;
   std::uint32_t group = 32;  // threads per spike (power of two: 32..256 for tables, 1..32 procedural)
+  // Rows short enough for one warp (group 32), stored, delivering their stored weights: walked
+  // in update_neurons by the warp that found the spike, not in the propagation phase after a
+  // grid barrier (push_rows).
+  int push = 0;
   const std::uint64_t* row_ptr = nullptr;
   const std::uint32_t* target = nullptr;
   float* weight = nullptr;  // weight rules change it
@@ -310,9 +315,41 @@ struct device_engine {
         }
         if (p.hist && i < p.n) p.hist[step_mod(t, p.hist_len) * p.n + i] = fired ? 1 : 0;
         append_spike(fired, static_cast<std::uint32_t>(i), p.out, list, p.out.count + slot, local, a.error);
+        if (p.pushes) push_rows(pi, fired, static_cast<std::uint32_t>(i), t);
       }
     }
     grid.sync();
+  }
+
+  // One synapse's weight into the ring row it reaches, in fixed point with an integer atomic
+  // add, so the sum does not depend on the order.
+  __device__ void deliver_synapse(const proj_desc& pj, std::uint64_t now, std::uint64_t s, float w) const {
+    const std::uint64_t slot = arrival_row(now, pj.delay[s], a.ring_len);
+    atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
+              static_cast<unsigned long long>(to_fixed(w)));
+  }
+
+  // The rows of the projections that push (proj_desc::push) of the spikes this warp just found
+  // in population pi, walked by the whole warp one spike after another. Safe during the update:
+  // a spike of step t reaches ring rows t + 1 .. t + max delay, never row t, which this phase
+  // reads and clears, and the barrier at the end of the update orders them before step t + 1.
+  // A small network's step then needs one grid barrier instead of two.
+  __device__ void push_rows(int pi, bool fired, std::uint32_t i, std::uint64_t t) const {
+    unsigned mask = __ballot_sync(0xffffffffu, fired);
+    if (!mask) return;
+    const std::uint64_t lane = threadIdx.x & 31u;
+    const std::uint64_t now = step_mod(t, a.ring_len);
+    while (mask) {
+      const int b = __ffs(static_cast<int>(mask)) - 1;
+      mask &= mask - 1;
+      const std::uint32_t pre = __shfl_sync(0xffffffffu, i, b);
+      for (int j = 0; j < a.n_projs; ++j) {
+        const proj_desc& pj = a.projs[j];
+        if (!pj.push || pj.source != pi) continue;
+        const std::uint64_t end = pj.row_ptr[pre + 1];
+        for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += 32) deliver_synapse(pj, now, s, pj.weight[s]);
+      }
+    }
   }
 
   // Each spike's CSR row is walked by a group of `group` threads; weights are added in fixed
@@ -325,11 +362,13 @@ struct device_engine {
     for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x))
       a.spikes[p] = a.pops[p].out.count[list_slot(a.pops[p], t)];
     __syncthreads();
-    sample_probes(t);  // before this phase's barrier, not after a barrier of its own (below)
+    // Before this phase's barrier, not after a barrier of its own (below).
+    bool work = sample_probes(t);
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
       const std::uint32_t spikes = a.spikes[pj.source];
-      if (spikes == 0) continue;
+      if (spikes == 0 || pj.push) continue;
+      work = true;
       share(j, a.n_projs);
       const pop_desc& src = a.pops[pj.source];
       const std::uint32_t* list = src.out.list + static_cast<std::uint64_t>(list_slot(src, t)) * src.n;
@@ -352,7 +391,10 @@ struct device_engine {
         }
       });
     }
-    grid.sync();
+    // Without probes or rows to walk in this step (every spike pushed, or none) the phase wrote
+    // nothing, and the barrier is skipped: the same decision in every thread (spike counts
+    // read after the update's barrier, probe intervals).
+    if (work) grid.sync();
   }
 
   // Calls walk(i, lane) for every neuron i of a spike list (`spikes` long) with a group of
@@ -370,11 +412,7 @@ struct device_engine {
     const std::uint64_t g = std::uint64_t{1} << lg;
     for_each_spike(list, spikes, lg, [&](std::uint32_t pre, std::uint64_t lane) {
       const std::uint64_t end = pj.row_ptr[pre + 1];
-      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) {
-        const std::uint64_t slot = arrival_row(now, pj.delay[s], a.ring_len);
-        atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
-                  static_cast<unsigned long long>(to_fixed(weight_of(s))));
-      }
+      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) deliver_synapse(pj, now, s, weight_of(s));
     });
   }
 
@@ -605,19 +643,23 @@ struct device_engine {
   // the propagation phase (sample_probes).
   __device__ void record(std::uint64_t) {}
 
-  // The state probes due at the end of step t. Only update_neurons writes neuron state, so
-  // from its barrier to the next step's update the state is the end of step t's: sampled here,
-  // during propagation, the probes need no grid barrier of their own before the next update
-  // overwrites it (a barrier costs 1-2 µs, a fifth of a small network's step).
-  __device__ void sample_probes(std::uint64_t t) {
+  // The state probes due at the end of step t (returns whether any was). Only update_neurons
+  // writes neuron state, so from its barrier to the next step's update the state is the end of
+  // step t's: sampled here, during propagation, the probes need no grid barrier of their own
+  // before the next update overwrites it (a barrier costs 1-2 µs, a fifth of a small network's
+  // step).
+  __device__ bool sample_probes(std::uint64_t t) {
+    bool any = false;
     for (int r = 0; r < a.n_probes; ++r) {
       const probe_desc& pr = a.probes[r];
       if (step_mod(t + 1, pr.interval) != 0) continue;
+      any = true;
       share(r, a.n_probes);
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
       for (std::uint64_t c = rank; c < pr.n_cells; c += threads)
         pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
     }
+    return any;
   }
 };
 

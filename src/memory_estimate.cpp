@@ -61,11 +61,10 @@ memory_estimate estimate_memory(const network& net) {
     for (std::size_t r_k = 0; r_k < pr.plasticity.size(); ++r_k)
       if (const auto* r = find_plasticity_rule(pr.plasticity[r_k].rule)) {
         // state per synapse; traces (at most 16 bytes) and the fixed-point sum (8) per neuron;
-        // spike flags of delay + 1 steps and, on the GPU, spike lists of delay + 2 (4 bytes a
-        // neuron; plasticity_setup.hpp) (an upper bound: populations share theirs)
+        // spike histories of delay + 1 steps (an upper bound: populations share theirs)
         const auto [pre_delay, post_delay] = rule_delay_steps(net, static_cast<std::size_t>(&pr - net.projections.data()), r_k);
         rule_bytes += here * 4.0 * static_cast<double>(r->state.size()) + 16.0 * (ns + nt) + 8.0 * nt +
-                      5.0 * ((pre_delay + 2.0) * ns + (post_delay + 2.0) * nt);
+                      (pre_delay + 1.0) * ns + (post_delay + 1.0) * nt;
         columns = columns || r->pairs_spikes;
       }
     if (columns) rule_bytes += here * static_cast<double>(column_index::bytes_per_synapse) + 8.0 * (nt + 1);

@@ -90,10 +90,13 @@ std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<f
   return w;
 }
 
-std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules) {
+namespace {
+template <class Counts>
+std::vector<std::uint64_t> history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules, Counts&& counts) {
   std::vector<std::uint64_t> len(net.populations.size(), 0);
   for (std::size_t j = 0; j < rules.size(); ++j)
     for (const auto& r : rules[j]) {
+      if (!counts(r)) continue;
       const auto& pr = net.projections[j];
       auto& src = len[static_cast<std::size_t>(net.population_index(pr.source))];
       auto& tgt = len[static_cast<std::size_t>(net.population_index(pr.target))];
@@ -102,13 +105,23 @@ std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::
     }
   return len;
 }
+}  // namespace
 
-spike_lists spike_lists_from_flags(const std::vector<std::uint8_t>& flags, std::uint64_t n, std::uint64_t hist_len, std::uint64_t step) {
-  const std::uint64_t slots = spike_list_slots(hist_len);
+std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules) {
+  return history_lengths(net, rules, [](const plasticity_setup&) { return true; });
+}
+
+std::vector<std::uint64_t> spike_list_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules) {
+  return history_lengths(net, rules, [](const plasticity_setup& r) { return r.pairs_spikes; });
+}
+
+spike_lists spike_lists_from_flags(const std::vector<std::uint8_t>& flags, std::uint64_t n, std::uint64_t hist_len,
+                                   std::uint64_t list_len, std::uint64_t step) {
+  const std::uint64_t slots = spike_list_slots(list_len);
   spike_lists s;
   s.list.assign(slots * n, 0);
   s.count.assign(slots, 0);
-  for (std::uint64_t ago = 1; ago < hist_len && ago <= step; ++ago) {
+  for (std::uint64_t ago = 1; ago < list_len && ago <= step; ++ago) {
     const std::uint64_t u = step - ago;
     const std::uint8_t* fired = flags.data() + (u % hist_len) * n;
     std::uint32_t* list = s.list.data() + (u % slots) * n;

@@ -42,19 +42,28 @@ std::vector<float> efficacies(const plasticity_setup& setup, const std::vector<f
 // rules[j] are projection j's.
 std::vector<std::uint64_t> spike_history_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules);
 
+// Steps of spike lists each population must keep on the CUDA backend: spike_history_lengths
+// over the rules that pair spikes, the only ones that walk lists (the others step every
+// neuron's traces and read the flags).
+std::vector<std::uint64_t> spike_list_lengths(const network& net, const std::vector<std::vector<plasticity_setup>>& rules);
+
 // The CUDA backend keeps a population's spike lists (step t's in slot t % slots) as long as its
-// rules read them late: one slot more than the history's hist_len steps, because the slot of
-// step t + 1 is emptied during step t. Two (this step's and the next) without a history.
-inline std::uint64_t spike_list_slots(std::uint64_t hist_len) { return hist_len ? hist_len + 1 : 2; }
+// rules read them late: one slot more than the list_len steps they read (spike_list_lengths),
+// because the slot of step t + 1 is emptied during step t. At least three: when a step's
+// propagation phase has nothing to walk it skips its grid barrier, so during step t's update
+// some blocks may still read step t - 1's list, which must not be the one emptied then.
+inline std::uint64_t spike_list_slots(std::uint64_t list_len) { return list_len + 1 > 3 ? list_len + 1 : 3; }
 
 // Spike lists as the CUDA backend keeps them, rebuilt from spike flags (a checkpoint keeps the
-// flags): before step `step`, the flags of steps step - 1 .. step - hist_len + 1 (those >= 0; the
-// flags of step u are row u % hist_len of the hist_len x n array) become the neurons of list
-// slot u % spike_list_slots(hist_len), ascending; every other slot is empty.
+// flags): before step `step`, the flags of steps step - 1 .. step - list_len + 1 (those >= 0;
+// the flags of step u are row u % hist_len of the hist_len x n array, hist_len >= list_len)
+// become the neurons of list slot u % spike_list_slots(list_len), ascending; every other slot
+// is empty.
 struct spike_lists {
   std::vector<std::uint32_t> list;   // slots x n
   std::vector<std::uint32_t> count;  // slots
 };
-spike_lists spike_lists_from_flags(const std::vector<std::uint8_t>& flags, std::uint64_t n, std::uint64_t hist_len, std::uint64_t step);
+spike_lists spike_lists_from_flags(const std::vector<std::uint8_t>& flags, std::uint64_t n, std::uint64_t hist_len,
+                                   std::uint64_t list_len, std::uint64_t step);
 
 }  // namespace engram

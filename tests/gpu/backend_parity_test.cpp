@@ -65,6 +65,7 @@ INSTANTIATE_TEST_SUITE_P(Models, BackendParity,
                                          parity_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0},
                                          parity_case{"tests/cli/hebbian_plastic_small.json", 2000.0},
                                          parity_case{"tests/gpu/data/weight_rules_network.json", 1000.0},
+                                         parity_case{"tests/gpu/data/plastic_device_built.json", 1000.0},
                                          parity_case{"tests/gpu/data/coba_procedural.json", 500.0}),
                          [](const testing::TestParamInfo<parity_case>& i) { return case_name(i.param.file); });
 

@@ -91,7 +91,8 @@ INSTANTIATE_TEST_SUITE_P(Models, GpuCheckpoint,
                          testing::Values(checkpoint_case{"tests/cli/small_all_features.json", 200.0},
                                          checkpoint_case{"tests/gpu/data/alpha_ip_poisson_network.json", 500.0},
                                          checkpoint_case{"tests/gpu/data/coba_plastic_1000_80.json", 300.0},
-                                         checkpoint_case{"tests/gpu/data/weight_rules_network.json", 600.0}),
+                                         checkpoint_case{"tests/gpu/data/weight_rules_network.json", 600.0},
+                                         checkpoint_case{"tests/gpu/data/plastic_device_built.json", 600.0}),
                          [](const testing::TestParamInfo<checkpoint_case>& i) { return case_name(i.param.file); });
 
 }  // namespace
