@@ -42,7 +42,7 @@ m = json.load(open(sys.argv[1]))
 n = sum(p["size"] for p in m["populations"].values())
 t = m["timing"]
 print(json.dumps({"case": sys.argv[2], "backend": sys.argv[3], "neurons": n, "synapses": m["synapses"],
-  "bio_s": m["duration"] / 1000, "build_s": t["build_s"], "simulate_s": t["simulate_s"],
+  "bio_s": m["duration"] / 1000, "build_s": t["build_s"], "build_stages_s": t.get("build_stages_s"), "simulate_s": t["simulate_s"],
   "real_time_factor": t["real_time_factor"], "synaptic_events_per_s": t["synaptic_events_per_s"],
   "rates_hz": {k: v["rate_hz"] for k, v in m["populations"].items()}, "bytes_per_synapse": m["bytes_per_synapse"],
   "threads": m["threads"], "phases_s": t.get("phases_s"), "commit": m["git_commit"]}))

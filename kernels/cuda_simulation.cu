@@ -22,6 +22,7 @@
 #include "models/registry.hpp"
 #include "plasticity_setup.hpp"
 #include "recorder_setup.hpp"
+#include "stage_timer.hpp"
 #include "state_blocks.hpp"
 #include "step_kernels.cuh"
 #include "synapse_table.hpp"
@@ -90,11 +91,14 @@ std::uint32_t group_size(std::uint64_t synapses, std::uint64_t rows) {
 class cuda_simulation final : public simulation {
  public:
   explicit cuda_simulation(const network& net) : net_(net) {
+    stage_timer timer(build_stages);
     ENGRAM_CUDA_CHECK(cudaSetDevice(0));
     cudaDeviceProp prop{};
     ENGRAM_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
     device_name_ = prop.name;
     sms_ = prop.multiProcessorCount;
+    ENGRAM_CUDA_CHECK(cudaFree(nullptr));  // creates the context here, so its time is its own stage
+    timer.mark("device");
     check_memory();
     stream_ = std::make_unique<owned_stream>();
     error_.resize(1);
@@ -111,6 +115,7 @@ class cuda_simulation final : public simulation {
       }
       max_delay = std::max(max_delay, tables_.back().max_delay);
     }
+    timer.mark("connectivity");
     ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
     rec_ = setup_recording(net);
     std::uint64_t recorded_neurons = 0;
@@ -125,8 +130,11 @@ class cuda_simulation final : public simulation {
     flush_every_ = 2000;
     if (recorded_neurons) flush_every_ = std::clamp<std::uint64_t>(rec_capacity_pairs / recorded_neurons, 1, 2000);
     for (std::size_t p = 0; p < pops_.size(); ++p) init_population(p, recorded_neurons ? std::min<std::uint64_t>(rec_capacity_pairs, recorded_neurons * flush_every_) : 0);
+    timer.mark("neurons");
     for (std::size_t j = 0; j < net.projections.size(); ++j) init_projection(j);
+    timer.mark("table_upload");
     init_plasticity();
+    timer.mark("plasticity");
     init_stimuli();
     for (auto& ps : pops_) ps.stims.upload(ps.stims_host);
     for (const auto& r : rec_.state_recorders) {
@@ -141,6 +149,7 @@ class cuda_simulation final : public simulation {
     }
     upload_descriptors();
     take_weight_snapshots(0);
+    timer.mark("stimuli_and_recorders");
   }
 
   // Runs the persistent kernel for as many steps as possible per launch: up to the next

@@ -4,6 +4,7 @@
 // in fixed point (each thread adds into its own range of target neurons), random numbers are
 // counter-based.
 #include "cpu_backend.hpp"
+#include "stage_timer.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -79,7 +80,9 @@ class cpu_simulation final : public simulation {
     threads_ = threads > 0 ? threads : omp_get_max_threads();
     const std::size_t np = net.populations.size();
     pops_.resize(np);
+    stage_timer timer(build_stages);
     for (std::size_t p = 0; p < np; ++p) init_population(p);
+    timer.mark("neurons");
     // Connectivity.
     std::uint16_t max_delay = 1;
     tables_.reserve(net.projections.size());
@@ -93,6 +96,7 @@ class cpu_simulation final : public simulation {
       proj_target_.push_back(t);
       proj_port_.push_back(port);
     }
+    timer.mark("connectivity");
     ring_len_ = static_cast<std::uint64_t>(max_delay) + 1;
     ring_base_.assign(np, 0);
     std::uint64_t total = 0;
@@ -123,11 +127,14 @@ class cpu_simulation final : public simulation {
         r.post_sum.assign(n_tgt, 0);
         columns = columns || r.setup.pairs_spikes;
       }
+      timer.mark("plasticity");
       if (columns) pl.columns = build_columns(tables_[j], n_tgt);
+      timer.mark("column_index");
     }
     stims_ = plan_stimuli(net);
     rec_ = setup_recording(net);
     take_weight_snapshots(0);
+    timer.mark("stimuli_and_recorders");
   }
 
   void advance(std::uint64_t n) override {

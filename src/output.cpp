@@ -226,6 +226,11 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
     for (std::size_t k = 0; k < ph.size(); ++k) phases[engine_phases[k]] = ph[k];
     manifest["timing"]["phases_s"] = phases;
   }
+  {
+    json stages = json::object();
+    for (const auto& [name, s] : sim.build_stages) stages[name] = s;
+    manifest["timing"]["build_stages_s"] = stages;
+  }
   if (info.first_step) manifest["timing"]["resumed_at_ms"] = static_cast<double>(info.first_step) * dt;
   manifest["synapses"] = sim.synapse_count();
   manifest["bytes_per_synapse"] = sim.bytes_per_synapse();

@@ -8,6 +8,7 @@
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
 #include "engram/simulation.hpp"
+#include "stage_timer.hpp"
 
 #include <omp.h>
 
@@ -31,6 +32,8 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
   validate(net);
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
   const auto t0 = std::chrono::steady_clock::now();
+  build_stages stages;
+  stage_timer timer(stages);
   std::string note;
   bool use_cuda = false;
   if (opt.backend != backend_choice::cpu) {
@@ -40,7 +43,9 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
     use_cuda = ok;
     note = opt.backend == backend_choice::cuda ? "" : ok ? "using the CUDA backend on " + why : "auto chose the CPU backend: " + why;
   }
+  timer.mark("backend_choice");
   const memory_estimate m = estimate_memory(net);
+  timer.mark("memory_estimate");
   if (!use_cuda && m.available > 0 && m.bytes > m.available)
     throw backend_unavailable(fmt::format(
         "{}: the network needs about {:.2f} GiB ({} synapses) but this machine has {:.2f} GiB available; "
@@ -49,6 +54,7 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
         static_cast<double>(m.available) / 1073741824.0));
   std::unique_ptr<simulation> sim = use_cuda ? cuda::make_simulation(net) : make_cpu_simulation(net, opt.threads);
   sim->build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  sim->build_stages.insert(sim->build_stages.begin(), stages.begin(), stages.end());
   sim->backend_note = note;
   return sim;
 }

@@ -96,6 +96,10 @@ class simulation {
   virtual state_blocks export_state() = 0;
   virtual void import_state(const state_blocks& blocks) = 0;
   double build_seconds = 0.0;
+  // Seconds per stage of the build, in order (the manifest's timing.build_stages_s): choosing
+  // the backend, the memory estimate, then the backend's own ("connectivity", "column_index",
+  // "device" for the CUDA context, ...); they add up to build_seconds.
+  std::vector<std::pair<std::string, double>> build_stages;
   std::string backend_note;  // e.g. why `auto` fell back to the CPU
 };
 

@@ -22,6 +22,11 @@ assert sorted(ph) == sorted(["deliver", "stimulate", "update_neurons", "propagat
                     "synapse_dynamics", "slow_processes", "record"]), list(ph)
 assert all(v >= 0 for v in ph.values()) and ph["update_neurons"] > 0 and ph["propagate"] > 0, ph
 assert 0.2 * m["timing"]["simulate_s"] <= sum(ph.values()) <= 2.0 * m["timing"]["simulate_s"], (ph, m["timing"]["simulate_s"])
+# Stages of the build: the shared ones and the CPU backend's, none negative, adding up to build_s.
+st = m["timing"]["build_stages_s"]
+assert {"backend_choice", "memory_estimate", "neurons", "connectivity", "stimuli_and_recorders"} <= set(st), list(st)
+assert all(v >= 0 for v in st.values()), st
+assert abs(sum(st.values()) - m["timing"]["build_s"]) <= 0.01 + 0.05 * m["timing"]["build_s"], (st, m["timing"]["build_s"])
 names = {f["name"] for f in m["files"]}
 for f in m["files"]:
     a = np.load(os.path.join(out, f["name"]))
