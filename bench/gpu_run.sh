@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid push pd14probe procedural"), to spend
+# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14scaling grid push pd14probe procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit grid push pd14probe procedural} "
+sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14scaling grid push pd14probe procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -93,6 +93,16 @@ python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; 
 run pd14_static_all_spikes cuda $pd ${PD14_MS:-10000}
 run pd14_static_no_recording cuda $m/pd14_no_recording.json ${PD14_MS:-10000}
 run pd14_plastic cuda models/networks/potjans_diesmann_2014_plastic.json ${PD14_MS:-10000}
+fi
+if has pd14scaling; then
+echo "== microcircuit scaling in N (issue 7): --n-scale s with full in-degrees, no recorder, static and plastic"
+for sc in ${PD14_SCALES:-0.125 0.25 0.5 1}; do
+  for v in static plastic; do
+    /usr/bin/python3 tools/make_potjans_diesmann.py --n-scale $sc $([ $v = plastic ] && echo --plastic) --out $m/pd14_n${sc}_$v.json > /dev/null
+    python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; json.dump(m,open(sys.argv[1],'w'))" $m/pd14_n${sc}_$v.json
+    run pd14_n${sc}_$v cuda $m/pd14_n${sc}_$v.json ${PD14_SCALING_MS:-2000}
+  done
+done
 fi
 if has grid; then
 echo "== grid size: blocks per SM (ENGRAM_CUDA_BLOCKS_PER_SM) against the default heuristic"
