@@ -74,7 +74,9 @@ struct device_projection {
 };
 
 struct device_probe {
-  dev_array<std::uint64_t> cells;  // var_index * n + neuron, variable-major
+  dev_array<std::int32_t> position;  // per neuron of the population: place in the recorder's list, or -1
+  dev_array<int> vars;               // state field indices
+  std::uint64_t n_cells = 0;         // variables x neurons, variable-major
   dev_array<real> buf;
   std::uint64_t samples_pending = 0;
 };
@@ -98,6 +100,7 @@ class cuda_simulation final : public simulation {
     device_name_ = prop.name;
     sms_ = prop.multiProcessorCount;
     ENGRAM_CUDA_CHECK(cudaFree(nullptr));  // creates the context here, so its time is its own stage
+    push_ = push_short_rows();
     timer.mark("device");
     check_memory();
     stream_ = std::make_unique<owned_stream>();
@@ -139,12 +142,12 @@ class cuda_simulation final : public simulation {
     for (auto& ps : pops_) ps.stims.upload(ps.stims_host);
     for (const auto& r : rec_.state_recorders) {
       device_probe dp;
-      std::vector<std::uint64_t> cells;
-      const std::uint64_t n = pops_[static_cast<std::size_t>(r.population)].n;
-      for (int v : r.var_index)
-        for (auto i : r.neurons) cells.push_back(static_cast<std::uint64_t>(v) * n + i);
-      dp.cells.upload(cells);
-      dp.buf.resize(cells.size() * (flush_every_ / r.interval_steps + 2));
+      std::vector<std::int32_t> position(pops_[static_cast<std::size_t>(r.population)].n, -1);
+      for (std::size_t k = 0; k < r.neurons.size(); ++k) position[r.neurons[k]] = static_cast<std::int32_t>(k);  // validated: no neuron twice
+      dp.position.upload(position);
+      dp.vars.upload(r.var_index);
+      dp.n_cells = r.var_index.size() * r.neurons.size();
+      dp.buf.resize(dp.n_cells * (flush_every_ / r.interval_steps + 2));
       probes_.push_back(std::move(dp));
     }
     upload_descriptors();
@@ -383,6 +386,9 @@ class cuda_simulation final : public simulation {
     o.list = ps.list.get();
     o.count = ps.count.get();
     o.slots = static_cast<std::uint32_t>(ps.count.size());
+    // Fewer than 3 slots would let a skipped propagation barrier read an emptied list: blocks
+    // would disagree about the phase's barrier and hang (spike_list_slots).
+    if (o.slots < 3) throw internal_error("a population keeps fewer than 3 spike lists");
     o.step_counts = ps.step_counts.get();
     o.rec_buf = ps.recorded ? ps.rec_buf.get() : nullptr;
     o.rec_offset = ps.rec_offset.get();
@@ -629,7 +635,7 @@ class cuda_simulation final : public simulation {
       d.state_rule = pj.state_rule < 0 ? -1 : d.first_rule + pj.state_rule;
       // Short stored rows delivering their stored weights are pushed from the update (unless
       // ENGRAM_CUDA_PUSH=0, to measure the choice; docs/benchmarks.md).
-      d.push = push_short_rows() && pj.rows.size() == 0 && pj.state_rule < 0 && pj.group == 32;
+      d.push = push_ && pj.rows.size() == 0 && pj.state_rule < 0 && pj.group == 32;
       pd[static_cast<std::size_t>(pj.source)].pushes += d.push;
       d.col_group = pj.col_group;
       d.col_ptr = pj.col_ptr.get();
@@ -663,11 +669,15 @@ class cuda_simulation final : public simulation {
     for (std::size_t r = 0; r < probes_.size(); ++r) {
       const auto& sr = rec_.state_recorders[r];
       probe_desc d{};
-      d.soa = pops_[static_cast<std::size_t>(sr.population)].soa.get();
-      d.cells = probes_[r].cells.get();
-      d.n_cells = probes_[r].cells.size();
+      d.pop = sr.population;
+      d.position = probes_[r].position.get();
+      d.vars = probes_[r].vars.get();
+      d.n_vars = static_cast<int>(sr.var_index.size());
+      d.n_neurons = sr.neurons.size();
+      d.n_cells = probes_[r].n_cells;
       d.buf = probes_[r].buf.get();
       d.interval = sr.interval_steps;
+      pd[static_cast<std::size_t>(sr.population)].probes += 1;
       rd.push_back(d);
     }
     // share() in the step kernel rotates ranks in 32-bit arithmetic: item x blocks < 2^32.
@@ -775,12 +785,12 @@ class cuda_simulation final : public simulation {
       auto& dp = probes_[r];
       if (!dp.samples_pending) continue;
       std::vector<real> vals;
-      dp.buf.download(vals, dp.samples_pending * dp.cells.size());
+      dp.buf.download(vals, dp.samples_pending * dp.n_cells);
       auto& sr = rec_.state_recorders[r];
       const std::size_t nn = sr.neurons.size();
       for (std::uint64_t s = 0; s < dp.samples_pending; ++s)
         for (std::size_t v = 0; v < sr.variables.size(); ++v)
-          for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.cells.size() + v * nn + k]);
+          for (std::size_t k = 0; k < nn; ++k) sr.values[v].push_back(vals[s * dp.n_cells + v * nn + k]);
       dp.samples_pending = 0;
     }
     local_steps_ = 0;
@@ -818,6 +828,7 @@ class cuda_simulation final : public simulation {
   dev_array<proj_desc> proj_descs_;
   dev_array<rule_desc> rule_descs_;
   dev_array<probe_desc> probe_descs_;
+  bool push_ = true;  // push_short_rows()
   std::vector<device_population> pops_;
   std::vector<device_projection> projs_;
   std::vector<synapse_table> tables_;

@@ -44,7 +44,7 @@ struct stim_desc {
 struct spike_out {
   std::uint32_t* list;         // slots x n
   std::uint32_t* count;        // [slots]
-  std::uint32_t slots = 2;
+  std::uint32_t slots = 3;      // >= 3 (spike_list_slots): propagate's barrier may be skipped
   std::uint32_t* step_counts;  // spikes per step since the last flush
   std::uint32_t* rec_buf;      // (local step, neuron) pairs, or null if not recorded
   unsigned long long* rec_offset;
@@ -67,6 +67,7 @@ struct pop_desc {
   std::uint8_t* hist = nullptr;  // spike flags of the last hist_len steps (plasticity rules)
   std::uint64_t hist_len = 0;
   int pushes = 0;  // outgoing projections whose rows update_neurons walks (proj_desc::push)
+  int probes = 0;  // state probes of this population (sampled in update_neurons)
   alignas(16) unsigned char derived[max_derived_bytes];
 };
 
@@ -113,12 +114,17 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   const std::uint32_t* col_source = nullptr;
 };
 
+// A state probe: variables vars[0 .. n_vars) of n_neurons neurons of population `pop`, sampled
+// by the thread that updates each neuron (device_engine::sample_neuron).
 struct probe_desc {
-  const real* soa = nullptr;
-  const std::uint64_t* cells = nullptr;  // variable * n + neuron
-  std::uint64_t n_cells = 0;
-  real* buf = nullptr;                   // samples x cells since the last flush
-  std::uint64_t interval = 1;            // steps
+  int pop = 0;
+  const std::int32_t* position = nullptr;  // per neuron of the population: its place in the probe's list, or -1
+  const int* vars = nullptr;               // state field indices
+  int n_vars = 0;
+  std::uint64_t n_neurons = 0;
+  std::uint64_t n_cells = 0;   // n_vars x n_neurons, variable-major
+  real* buf = nullptr;         // samples x cells since the last flush
+  std::uint64_t interval = 1;  // steps
 };
 
 struct step_args {
@@ -313,6 +319,7 @@ struct device_engine {
             p.src_cursor[i] = c;
           }
         }
+        if (p.probes && i < p.n) sample_neuron(pi, p, i, t);
         if (p.hist && i < p.n) p.hist[step_mod(t, p.hist_len) * p.n + i] = fired ? 1 : 0;
         append_spike(fired, static_cast<std::uint32_t>(i), p.out, list, p.out.count + slot, local, a.error);
         if (p.pushes) push_rows(pi, fired, static_cast<std::uint32_t>(i), t);
@@ -362,8 +369,7 @@ struct device_engine {
     for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x))
       a.spikes[p] = a.pops[p].out.count[list_slot(a.pops[p], t)];
     __syncthreads();
-    // Before this phase's barrier, not after a barrier of its own (below).
-    bool work = sample_probes(t);
+    bool work = false;
     for (int j = 0; j < a.n_projs; ++j) {
       const proj_desc& pj = a.projs[j];
       const std::uint32_t spikes = a.spikes[pj.source];
@@ -391,9 +397,10 @@ struct device_engine {
         }
       });
     }
-    // Without probes or rows to walk in this step (every spike pushed, or none) the phase wrote
-    // nothing, and the barrier is skipped: the same decision in every thread (spike counts
-    // read after the update's barrier, probe intervals).
+    // Without rows to walk in this step (every spike pushed, or none) the phase wrote nothing,
+    // and the barrier is skipped: the same decision in every thread (spike counts read after
+    // the update's barrier; spike_list_slots explains why a block that is still here while
+    // others run the next update reads the right counts).
     if (work) grid.sync();
   }
 
@@ -639,27 +646,24 @@ struct device_engine {
     grid.sync();
   }
 
-  // Spikes were recorded as they happened, and the state probes due at the end of step t in
-  // the propagation phase (sample_probes).
+  // Spikes and state probes were recorded in update_neurons.
   __device__ void record(std::uint64_t) {}
 
-  // The state probes due at the end of step t (returns whether any was). Only update_neurons
-  // writes neuron state, so from its barrier to the next step's update the state is the end of
-  // step t's: sampled here, during propagation, the probes need no grid barrier of their own
-  // before the next update overwrites it (a barrier costs 1-2 µs, a fifth of a small network's
-  // step).
-  __device__ bool sample_probes(std::uint64_t t) {
-    bool any = false;
+  // Neuron i's cells of the state probes of population pi due at the end of step t, by the
+  // thread that has just updated it: only update_neurons writes neuron state, so its state
+  // now is the end of step t's, and the probes need no grid barrier of their own before the
+  // next update overwrites it (a barrier costs 1-2 µs, a fifth of a small network's step).
+  __device__ void sample_neuron(int pi, const pop_desc& p, std::uint64_t i, std::uint64_t t) const {
     for (int r = 0; r < a.n_probes; ++r) {
       const probe_desc& pr = a.probes[r];
-      if (step_mod(t + 1, pr.interval) != 0) continue;
-      any = true;
-      share(r, a.n_probes);
+      if (pr.pop != pi || step_mod(t + 1, pr.interval) != 0) continue;
+      const std::int32_t at = pr.position[i];
+      if (at < 0) continue;
       const std::uint64_t sample = (t + 1) / pr.interval - a.flush_base / pr.interval - 1;
-      for (std::uint64_t c = rank; c < pr.n_cells; c += threads)
-        pr.buf[sample * pr.n_cells + c] = pr.soa[pr.cells[c]];
+      for (int k = 0; k < pr.n_vars; ++k)
+        pr.buf[sample * pr.n_cells + static_cast<std::uint64_t>(k) * pr.n_neurons + static_cast<std::uint64_t>(at)] =
+            p.soa[static_cast<std::uint64_t>(pr.vars[k]) * p.n + i];
     }
-    return any;
   }
 };
 
