@@ -19,9 +19,16 @@ constexpr unsigned build_block = 256;
 
 __device__ std::uint64_t global_index() { return blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; }
 
+// Synapses per generator: known for degrees and total numbers, drawn for rows (without storing
+// them). Drawing a generator's synapses twice (here and in the writing pass) was half the
+// device build.
 __global__ void count_synapses(generator_rule r, std::uint64_t generators, std::uint64_t* count) {
   const std::uint64_t g = global_index();
   if (g >= generators) return;
+  if (sizes_are_fixed(r)) {
+    count[g] = fixed_generator_size(r, g);
+    return;
+  }
   std::uint64_t n = 0;
   generate_synapses(r, g, [&](std::uint64_t, std::uint64_t, float, double) { ++n; });
   count[g] = n;

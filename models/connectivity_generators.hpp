@@ -19,10 +19,14 @@
 
 namespace engram {
 
-// Synapses per generator of fixed_total_number: small enough that a projection of a few
-// million synapses gives the device a thousand generators to run in parallel (at 2^20 the
-// microcircuit's 64 projections had about five each, built one after another).
-inline constexpr std::uint64_t total_number_chunk = 1u << 12;
+// Synapses per generator of fixed_total_number. A generator is one device thread drawing its
+// synapses one after another (partners, then a weight and a delay, often normal with redraws,
+// in double precision: about 2 µs each on an H100), so the chunk sets the device build's time:
+// at 2^20 the microcircuit's 64 projections had about five generators each; at 2^12 about
+// 1 200 threads drew for ~10 ms per projection (the microcircuit's 1.6 s build); at 2^8 a
+// projection of a few million synapses has ~20 000 threads of ~0.5 ms. Changing it changes
+// which synapses a seed gives (checkpoint format 6).
+inline constexpr std::uint64_t total_number_chunk = 1u << 8;
 
 struct generator_rule {
   enum class kind : std::uint32_t { row, in_degree, out_degree, total_number };
@@ -42,6 +46,15 @@ ENGRAM_HOST_DEVICE inline std::uint64_t generator_count(const generator_rule& r)
   }
 }
 
+// Whether generator rule `r` makes a number of synapses per generator known without drawing
+// them (every kind but rows, whose count is drawn), and that number for generator g.
+ENGRAM_HOST_DEVICE inline bool sizes_are_fixed(const generator_rule& r) { return r.type != generator_rule::kind::row; }
+ENGRAM_HOST_DEVICE inline std::uint64_t fixed_generator_size(const generator_rule& r, std::uint64_t g) {
+  if (r.type != generator_rule::kind::total_number) return r.n;  // a degree
+  const std::uint64_t first = g * total_number_chunk;
+  return r.n - first < total_number_chunk ? r.n - first : total_number_chunk;
+}
+
 // Calls emit(pre, post, weight, delay_ms) for the synapses of generator g, in generation order.
 template <class Emit>
 ENGRAM_HOST_DEVICE inline void generate_synapses(const generator_rule& r, std::uint64_t g, Emit&& emit) {
@@ -58,8 +71,7 @@ ENGRAM_HOST_DEVICE inline void generate_synapses(const generator_rule& r, std::u
   };
   const std::uint64_t nt = r.row.n_target;
   if (r.type == k::total_number) {
-    const std::uint64_t first = g * total_number_chunk;
-    const std::uint64_t count = r.n - first < total_number_chunk ? r.n - first : total_number_chunk;
+    const std::uint64_t count = fixed_generator_size(r, g);
     for (std::uint64_t n = 0; n < count;) {
       const std::uint64_t pre = s.below(r.n_source), post = s.below(nt);
       if (r.skip_self && pre == post) continue;

@@ -23,9 +23,9 @@ constexpr char magic[8] = {'E', 'N', 'G', 'R', 'A', 'M', 'C', 'K'};
 // relative to each neuron's train, rule parameters in the fingerprint (2026-11-22); 4: rows of
 // all_to_all, one_to_one and fixed_probability drawn in segments (models/connectivity_rows.hpp),
 // storage in the fingerprint; 5: fixed_total_number in chunks of 2^12 instead of 2^20
-// (models/connectivity_generators.hpp). Each changed the synapses a model file builds
-// (2026-11-23).
-constexpr std::uint32_t format_version = 5;
+// (models/connectivity_generators.hpp); 6: in chunks of 2^8. Each changed the synapses a model
+// file builds (2026-11-23).
+constexpr std::uint32_t format_version = 6;
 
 std::uint64_t fnv1a(const char* data, std::size_t n, std::uint64_t h = 1469598103934665603ULL) {
   for (std::size_t i = 0; i < n; ++i) {

@@ -279,6 +279,35 @@ TEST(Connectivity, GenerationOrderSortedBySourceAndTargetIsTheTable) {
   }
 }
 
+// The device build counts the synapses of degree and total-number generators without drawing
+// them (fixed_generator_size): the count must be what the generator then draws, including the
+// last, partial chunk of a total number and with autapses skipped by redrawing.
+TEST(Connectivity, FixedGeneratorSizesAreWhatGeneratorsDraw) {
+  using k = connector::kind;
+  for (auto type : {k::fixed_indegree, k::fixed_outdegree, k::fixed_total_number}) {
+    connector c;
+    c.type = type;
+    c.n = type == k::fixed_total_number ? 5 * total_number_chunk + 17 : 37;
+    c.autapses = false;
+    const auto net = two_pops(300, 300, c, true);
+    const auto rule = generator_rule_of(net, 0);
+    ASSERT_TRUE(rule);
+    ASSERT_TRUE(sizes_are_fixed(*rule));
+    std::uint64_t total = 0;
+    for (std::uint64_t g = 0; g < generator_count(*rule); ++g) {
+      std::uint64_t drawn = 0;
+      generate_synapses(*rule, g, [&](std::uint64_t, std::uint64_t, float, double) { ++drawn; });
+      ASSERT_EQ(fixed_generator_size(*rule, g), drawn) << static_cast<int>(type) << " generator " << g;
+      total += drawn;
+    }
+    EXPECT_EQ(total, build_synapses(net, 0).size());
+  }
+  connector rows;
+  rows.type = k::fixed_probability;
+  rows.p = 0.1;
+  EXPECT_FALSE(sizes_are_fixed(*generator_rule_of(two_pops(10, 10, rows), 0))) << "rows draw their counts";
+}
+
 TEST(Connectivity, IndependentOfThreadCount) {
   connector c;
   c.type = connector::kind::fixed_probability;
