@@ -662,8 +662,11 @@ class cuda_simulation final : public simulation {
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
       if (pj.col_source.size())  // pairing rules: room for a tenth of the targets spiking in one step, a group each
         max_threads = std::max<std::uint64_t>(max_threads, d.n_target / 10 * pj.col_group);
-      // Room for a tenth of the source population spiking in one step, one group each.
-      max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
+      // Room for a tenth of the source population spiking in one step, one group each (rows
+      // pushed from the update need none, unless rules walk them at presynaptic spikes: a
+      // smaller grid has cheaper barriers).
+      if (!d.push || !pj.rules.empty())
+        max_threads = std::max<std::uint64_t>(max_threads, pops_[static_cast<std::size_t>(pj.source)].n / 10 * pj.group);
     }
     std::vector<probe_desc> rd;
     for (std::size_t r = 0; r < probes_.size(); ++r) {
