@@ -612,6 +612,15 @@ class cuda_simulation final : public simulation {
       pd.push_back(d);
       max_n = std::max(max_n, ps.n);
     }
+    {
+      std::vector<double> neurons;
+      for (const auto& d : pd) neurons.push_back(static_cast<double>(d.n));
+      const auto starts = share_starts(neurons);
+      for (std::size_t p = 0; p < pd.size(); ++p) pd[p].share_start = starts[p];
+    }
+    std::vector<double> synapses;
+    for (const auto& t : tables_) synapses.push_back(static_cast<double>(t.size()));
+    const std::vector<std::uint32_t> proj_starts = share_starts(synapses);
     std::vector<proj_desc> jd;
     std::vector<rule_desc> rd_rules;
     std::uint64_t max_threads = max_n;
@@ -620,6 +629,7 @@ class cuda_simulation final : public simulation {
       proj_desc d{};
       d.source = pj.source;
       d.group = pj.group;
+      d.share_start = proj_starts[jd.size()];
       d.row_ptr = pj.row_ptr.get();
       d.target = pj.target.get();
       d.weight = pj.weight.get();
@@ -683,7 +693,7 @@ class cuda_simulation final : public simulation {
       pd[static_cast<std::size_t>(sr.population)].probes += 1;
       rd.push_back(d);
     }
-    // share() in the step kernel rotates ranks in 32-bit arithmetic: item x blocks < 2^32.
+    // share() in the step kernel rotates ranks in 32-bit arithmetic: equal_share_start(item) = item << 16 < 2^32.
     if (std::max({pd.size(), jd.size(), rd_rules.size(), rd.size()}) >= (1u << 16))
       throw backend_unavailable("the CUDA backend takes at most 65535 populations, projections, plasticity rules and state probes");
     pop_descs_.upload(pd);

@@ -67,6 +67,7 @@ struct pop_desc {
   std::uint8_t* hist = nullptr;  // spike flags of the last hist_len steps (plasticity rules)
   std::uint64_t hist_len = 0;
   int pushes = 0;  // outgoing projections whose rows update_neurons walks (proj_desc::push)
+  std::uint32_t share_start = 0;  // where its share of the grid starts, in 2^-16 (share_starts by neurons)
   int probes = 0;  // state probes of this population (sampled in update_neurons)
   alignas(16) unsigned char derived[max_derived_bytes];
 };
@@ -94,6 +95,7 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   // in update_neurons by the warp that found the spike, not in the propagation phase after a
   // grid barrier (push_rows).
   int push = 0;
+  std::uint32_t share_start = 0;  // where its share of the grid starts, in 2^-16 (share_starts by synapses)
   const std::uint64_t* row_ptr = nullptr;
   const std::uint32_t* target = nullptr;
   float* weight = nullptr;  // weight rules change it
@@ -246,18 +248,19 @@ struct device_engine {
   std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
   std::uint64_t rank = 0;  // this thread's rank for the current item (share), where loops start
 
-  // Phases loop over populations, projections, rules or probes; each item's grid-stride loop
-  // starts at `rank`, the grid rank rotated by the item's share of the grid (whole blocks, so
-  // warps and groups of up to a block stay aligned). When items have little work (a few spikes
-  // per projection, as in the microcircuit's 64 projections), each runs on its own threads at
-  // once instead of the first threads doing every item in turn, a chain of dependent loads per
-  // item. A bijection of ranks: every index is still visited exactly once.
-  // In 32 bits (items and blocks < 2^16, checked at launch): a 64-bit division is a
-  // subroutine of ~70 instructions, and every thread runs this once per item and step.
-  // (share_shift and rotated_rank: src/engine.hpp, tested on the host.)
-  __device__ void share(int item, int items) {
-    rank = rotated_rank(tid, share_shift(static_cast<std::uint32_t>(item), static_cast<std::uint32_t>(items), gridDim.x, blockDim.x), threads);
-  }
+  // Phases loop over populations, projections or rules; each item's grid-stride loop starts at
+  // `rank`, the grid rank rotated to where the item's share of the grid starts (`start` / 2^16
+  // of the grid, in whole blocks, so warps and groups of up to a block stay aligned).
+  // Populations get shares in proportion to their neurons and projections to their synapses
+  // (share_start, set at launch: items side by side tile the grid), rules equal ones. When
+  // items have little work (a few spikes per projection, as in the microcircuit's 64
+  // projections), each runs on its own threads at once instead of the first threads doing
+  // every item in turn, a chain of dependent loads per item. A bijection of ranks: every index
+  // is still visited exactly once. In 32 bits (start and blocks < 2^16, checked at launch): a
+  // 64-bit division is a subroutine of ~70 instructions, and every thread runs this once per
+  // item and step. (share_shift, equal_share_start and rotated_rank: src/engine.hpp, tested on
+  // the host.)
+  __device__ void share(std::uint32_t start) { rank = rotated_rank(tid, share_shift(start, gridDim.x, blockDim.x), threads); }
   // log2 of a group size (a power of two): groups split ranks with shifts and masks, not with
   // 64-bit divisions.
   __device__ static unsigned log2_of(std::uint32_t group) { return static_cast<unsigned>(__ffs(static_cast<int>(group)) - 1); }
@@ -298,7 +301,7 @@ struct device_engine {
     const auto local = static_cast<std::uint32_t>(t - a.flush_base);
     for (int pi = 0; pi < a.n_pops; ++pi) {
       const pop_desc& p = a.pops[pi];
-      share(pi, a.n_pops);
+      share(p.share_start);
       const std::uint32_t slot = list_slot(p, t);
       std::uint32_t* list = p.out.list + static_cast<std::uint64_t>(slot) * p.n;
       // Next step's list: last read slots - 1 steps ago (the oldest a rule reads is slots - 2).
@@ -375,7 +378,7 @@ struct device_engine {
       const std::uint32_t spikes = a.spikes[pj.source];
       if (spikes == 0 || pj.push) continue;
       work = true;
-      share(j, a.n_projs);
+      share(pj.share_start);
       const pop_desc& src = a.pops[pj.source];
       const std::uint32_t* list = src.out.list + static_cast<std::uint64_t>(list_slot(src, t)) * src.n;
       const unsigned lg = log2_of(pj.group);
@@ -463,7 +466,7 @@ struct device_engine {
       const proj_desc& pj = a.projs[j];
       for (int k = pj.first_rule; k < pj.first_rule + pj.n_rules; ++k) {
         const rule_desc& r = a.rules[k];
-        share(k, a.n_rules);
+        share(equal_share_start(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(a.n_rules)));
         with_rule(r.rule, [&]<class R>() { f.template operator()<R>(j, pj, r); });
         if (ordered && r.sync_after) grid.sync();
       }

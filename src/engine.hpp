@@ -2,6 +2,7 @@
 // The order of one timestep, written once for every backend (DESIGN.md §2). A backend provides
 // the phases; this template fixes their order.
 #include <cstdint>
+#include <vector>
 
 #include "engram/config.hpp"
 
@@ -53,12 +54,29 @@ ENGRAM_HOST_DEVICE inline std::uint64_t step_mod(std::uint64_t x, std::uint64_t 
   return (x >> 32) == 0 && (m >> 32) == 0 ? static_cast<std::uint32_t>(x) % static_cast<std::uint32_t>(m) : x % m;
 }
 
-// Where item `item` of `items` starts its share of a grid of `blocks` blocks of `block_size`
-// threads, in threads: whole blocks, so warps and thread groups of up to a block stay aligned.
-// In 32 bits (items and blocks < 2^16).
-ENGRAM_HOST_DEVICE inline std::uint32_t share_shift(std::uint32_t item, std::uint32_t items, std::uint32_t blocks,
-                                                    std::uint32_t block_size) {
-  return item * blocks / items * block_size;
+// Where an item's share of a grid of `blocks` blocks of `block_size` threads starts, in
+// threads, for an item whose share starts `start` / 2^16 of the way into the grid: whole
+// blocks, so warps and thread groups of up to a block stay aligned. In 32 bits (start and
+// blocks < 2^16).
+ENGRAM_HOST_DEVICE inline std::uint32_t share_shift(std::uint32_t start, std::uint32_t blocks, std::uint32_t block_size) {
+  return (start * blocks >> 16) * block_size;
+}
+// Item `item` of `items` (< 2^16) with equal shares.
+ENGRAM_HOST_DEVICE inline std::uint32_t equal_share_start(std::uint32_t item, std::uint32_t items) { return (item << 16) / items; }
+// Shares in proportion to each item's work (neurons of a population, synapses of a
+// projection): where each starts, in 2^-16 of the grid, so that items side by side tile the
+// grid instead of overlapping where equal shares give a large item a small share (host).
+inline std::vector<std::uint32_t> share_starts(const std::vector<double>& work) {
+  double total = 0.0;
+  for (double w : work) total += w;
+  std::vector<std::uint32_t> starts;
+  double before = 0.0;
+  for (double w : work) {
+    const double at = total > 0.0 ? before / total * 65536.0 : 0.0;
+    starts.push_back(at < 65535.0 ? static_cast<std::uint32_t>(at) : 65535u);
+    before += w;
+  }
+  return starts;
 }
 
 // The rank at which grid rank `tid` works on an item whose share starts `shift` ranks into a

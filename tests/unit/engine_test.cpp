@@ -37,7 +37,7 @@ TEST(Engine, ItemSharesRotateTheGridOnBlockEdges) {
       const std::uint64_t threads = std::uint64_t{blocks} * block;
       std::uint32_t last = 0;
       for (std::uint32_t item = 0; item < items; ++item) {
-        const std::uint32_t shift = share_shift(item, items, blocks, block);
+        const std::uint32_t shift = share_shift(equal_share_start(item, items), blocks, block);
         ASSERT_EQ(shift % block, 0u);
         ASSERT_LT(shift, threads);
         ASSERT_GE(shift, last);  // shares in item order
@@ -53,8 +53,31 @@ TEST(Engine, ItemSharesRotateTheGridOnBlockEdges) {
       }
     }
   // 64 projections on 264 blocks: each starts about 4 blocks after the last.
-  EXPECT_EQ(share_shift(1, 64, 264, 256), 4u * 256);
-  EXPECT_EQ(share_shift(63, 64, 264, 256), 259u * 256);
+  EXPECT_EQ(share_shift(equal_share_start(1, 64), 264, 256), 4u * 256);
+  EXPECT_EQ(share_shift(equal_share_start(63, 64), 264, 256), 259u * 256);
+}
+
+// Shares in proportion to work: each item starts where the work before it ends, so items tile
+// the grid (the microcircuit's 8 populations of 1 065 to 21 915 neurons overlapped with equal
+// shares, and the threads where they did updated two or three neurons one after another).
+TEST(Engine, SharesInProportionToWorkTileTheGrid) {
+  EXPECT_EQ(share_starts({1, 1, 2}), (std::vector<std::uint32_t>{0, 16384, 32768}));
+  EXPECT_EQ(share_starts({0, 0}), (std::vector<std::uint32_t>{0, 0})) << "no work: all start at 0";
+  EXPECT_EQ(share_starts({5}), (std::vector<std::uint32_t>{0}));
+  // The microcircuit's populations on 264 blocks of 256 threads: each population's share is
+  // about its neurons' part of the grid, and no two start on the same block.
+  const std::vector<double> pd14 = {20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948};
+  const auto starts = share_starts(pd14);
+  double total = 0;
+  for (double n : pd14) total += n;
+  for (std::size_t k = 0; k < pd14.size(); ++k) {
+    ASSERT_LT(starts[k], 65536u);
+    if (k > 0) ASSERT_LT(share_shift(starts[k - 1], 264, 256), share_shift(starts[k], 264, 256));
+    const double end = k + 1 < pd14.size() ? starts[k + 1] : 65536.0;
+    EXPECT_NEAR((end - starts[k]) / 65536.0, pd14[k] / total, 1e-4);
+  }
+  // A huge item then a tiny one: the tiny one still starts inside the grid.
+  EXPECT_LE(share_starts({1e12, 1})[1], 65535u);
 }
 
 }  // namespace
