@@ -31,7 +31,7 @@ namespace engram {
 namespace cuda_detail {
 namespace {
 
-constexpr unsigned block_size = 256;
+constexpr unsigned block_size = step_block_size;  // the step kernel's launch bounds
 
 struct device_population {
   int model = -1;  // -1: spike source

@@ -683,7 +683,14 @@ __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t by
   for (std::size_t k = threadIdx.x; k < bytes / sizeof(unsigned); k += blockDim.x) d[k] = s[k];
 }
 
-__global__ void run_steps(step_args a) {
+// Threads per block of the step kernel, and the blocks per SM its registers must allow: at
+// most 128 registers a thread (65 536 per SM), so that two blocks share an SM. The kernel
+// wants ~130 since ADR 0009 (pushed rows and probes in the update); without the bound the
+// H100 would fit one block per SM, half the resident threads of the measurements so far.
+constexpr unsigned step_block_size = 256;
+constexpr unsigned step_min_blocks_per_sm = 2;
+
+__global__ void __launch_bounds__(step_block_size, step_min_blocks_per_sm) run_steps(step_args a) {
   extern __shared__ __align__(16) unsigned char shared[];
   auto* pops = reinterpret_cast<pop_desc*>(shared);
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
