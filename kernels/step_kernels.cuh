@@ -416,6 +416,16 @@ struct device_engine {
     for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane);
   }
 
+  // for_each_spike over the spikes population p fired `ago` steps before step t (none before
+  // the run began), with `group` threads per spike.
+  template <class Walk>
+  __device__ void for_each_spike_ago(const pop_desc& p, std::uint64_t t, std::uint64_t ago, std::uint32_t group, Walk&& walk) const {
+    if (t < ago) return;
+    const std::uint32_t* list = nullptr;
+    const std::uint32_t spikes = spikes_of(p, t - ago, list);
+    for_each_spike(list, spikes, log2_of(group), walk);
+  }
+
   template <class WeightOf>
   __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
                             unsigned lg, WeightOf&& weight_of) {
@@ -496,12 +506,8 @@ struct device_engine {
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>) {
         const auto v = weight_view<R>(pj, r);
-        const std::uint64_t ago = R::post_delay_steps(v.d);
-        if (t < ago) return;
-        const std::uint32_t* fired = nullptr;
-        const std::uint32_t spikes = spikes_of(a.pops[pj.target_pop], t - ago, fired);
         const std::uint64_t g = pj.col_group;
-        for_each_spike(fired, spikes, log2_of(pj.col_group), [&](std::uint32_t i, std::uint64_t lane) {
+        for_each_spike_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d), pj.col_group, [&](std::uint32_t i, std::uint64_t lane) {
           const auto y = v.seen_post(i);
           const std::uint64_t end = pj.col_ptr[i + 1];
           for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
@@ -518,7 +524,7 @@ struct device_engine {
   // weight_rule_step; the rules of a list touch different state, except weight rules the same
   // weights, which sync_after orders):
   //   1. state rules: traces of the source and target neurons; weight rules: every synapse of
-  //      the rows whose spikes arrive now (a warp per row);
+  //      the rows whose spikes arrive now (a group of threads per row);
   //   2. state rules: every synapse of every row that can change; weight rules: their traces.
   // The spike flags were written by update_neurons.
   __device__ void synapse_dynamics(std::uint64_t t) {
@@ -544,12 +550,8 @@ struct device_engine {
   template <class R>
   __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
-    const std::uint64_t ago = R::delay_steps(v.d);
-    if (t < ago) return;
-    const std::uint32_t* arrived = nullptr;
-    const std::uint32_t spikes = spikes_of(a.pops[pj.source], t - ago, arrived);
     const std::uint64_t g = pj.group;
-    for_each_spike(arrived, spikes, log2_of(pj.group), [&](std::uint32_t i, std::uint64_t lane) {
+    for_each_spike_ago(a.pops[pj.source], t, R::delay_steps(v.d), pj.group, [&](std::uint32_t i, std::uint64_t lane) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
       for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);
