@@ -618,9 +618,6 @@ class cuda_simulation final : public simulation {
       const auto starts = share_starts(neurons);
       for (std::size_t p = 0; p < pd.size(); ++p) pd[p].share_start = starts[p];
     }
-    std::vector<double> synapses;
-    for (const auto& t : tables_) synapses.push_back(static_cast<double>(t.size()));
-    const std::vector<std::uint32_t> proj_starts = share_starts(synapses);
     std::vector<proj_desc> jd;
     std::vector<rule_desc> rd_rules;
     std::uint64_t max_threads = max_n;
@@ -629,7 +626,6 @@ class cuda_simulation final : public simulation {
       proj_desc d{};
       d.source = pj.source;
       d.group = pj.group;
-      d.share_start = proj_starts[jd.size()];
       d.row_ptr = pj.row_ptr.get();
       d.target = pj.target.get();
       d.weight = pj.weight.get();

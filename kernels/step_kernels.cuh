@@ -95,7 +95,6 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   // in update_neurons by the warp that found the spike, not in the propagation phase after a
   // grid barrier (push_rows).
   int push = 0;
-  std::uint32_t share_start = 0;  // where its share of the grid starts, in 2^-16 (share_starts by synapses)
   const std::uint64_t* row_ptr = nullptr;
   const std::uint32_t* target = nullptr;
   float* weight = nullptr;  // weight rules change it
@@ -147,6 +146,7 @@ struct step_args {
   std::uint32_t* error;      // bit 0: NaN state, bit 1: recording overflow
   unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent in timed steps, then their count
   std::uint32_t* spikes;         // shared memory, per population: this step's spike count (propagate)
+  std::uint64_t* prefix;         // shared memory, n_projs + 1: the step's work items before each projection (propagate)
 };
 
 __device__ inline std::uint64_t device_clock_ns() {
@@ -248,14 +248,13 @@ struct device_engine {
   std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
   std::uint64_t rank = 0;  // this thread's rank for the current item (share), where loops start
 
-  // Phases loop over populations, projections or rules; each item's grid-stride loop starts at
-  // `rank`, the grid rank rotated to where the item's share of the grid starts (`start` / 2^16
-  // of the grid, in whole blocks, so warps and groups of up to a block stay aligned).
-  // Populations get shares in proportion to their neurons and projections to their synapses
-  // (share_start, set at launch: items side by side tile the grid), rules equal ones. When
-  // items have little work (a few spikes per projection, as in the microcircuit's 64
-  // projections), each runs on its own threads at once instead of the first threads doing
-  // every item in turn, a chain of dependent loads per item. A bijection of ranks: every index
+  // Phases loop over populations or rules; each item's grid-stride loop starts at `rank`, the
+  // grid rank rotated to where the item's share of the grid starts (`start` / 2^16 of the
+  // grid, in whole blocks, so warps and groups of up to a block stay aligned). Populations get
+  // shares in proportion to their neurons (share_start, set at launch: populations side by
+  // side tile the grid), rules equal ones. When items have little work, each runs on its own
+  // threads at once instead of the first threads doing every item in turn, a chain of
+  // dependent loads per item. (Propagation deals its work out instead: propagate.) A bijection of ranks: every index
   // is still visited exactly once. In 32 bits (start and blocks < 2^16, checked at launch): a
   // 64-bit division is a subroutine of ~70 instructions, and every thread runs this once per
   // item and step. (share_shift, equal_share_start and rotated_rank: src/engine.hpp, tested on
@@ -363,7 +362,13 @@ struct device_engine {
   }
 
   // Each spike's CSR row is walked by a group of `group` threads; weights are added in fixed
-  // point with integer atomics, so the sum does not depend on the order.
+  // point with integer atomics, so the sum does not depend on the order. The step's work
+  // items, every (projection, spike, lane), are numbered projection after projection
+  // (work_prefix) and dealt to the grid's threads in order: whatever the number of projections
+  // and of spikes in each, every thread has at most ceil(items / threads) of them. (Before, each
+  // projection started on its own share of the grid, and where a projection had more groups
+  // than its share, threads walked rows of several projections one after another while the rest
+  // of the grid waited at the barrier: the microcircuit's 64 projections, 29 µs per step.)
   __device__ void propagate(std::uint64_t t) {
     const std::uint64_t now = step_mod(t, a.ring_len);  // the ring row of this step
     // Each block reads the spike counts once into shared memory: read from global memory in
@@ -372,39 +377,80 @@ struct device_engine {
     for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x))
       a.spikes[p] = a.pops[p].out.count[list_slot(a.pops[p], t)];
     __syncthreads();
-    bool work = false;
-    for (int j = 0; j < a.n_projs; ++j) {
+    if (threadIdx.x < 32) work_prefix();
+    __syncthreads();
+    const std::uint64_t items = a.prefix[a.n_projs];
+    for (std::uint64_t w = tid; w < items; w += threads) {
+      const int j = item_of(a.prefix, a.n_projs, w);
       const proj_desc& pj = a.projs[j];
-      const std::uint32_t spikes = a.spikes[pj.source];
-      if (spikes == 0 || pj.push) continue;
-      work = true;
-      share(pj.share_start);
+      const std::uint64_t local = w - a.prefix[j];
       const pop_desc& src = a.pops[pj.source];
-      const std::uint32_t* list = src.out.list + static_cast<std::uint64_t>(list_slot(src, t)) * src.n;
-      const unsigned lg = log2_of(pj.group);
-      if (pj.rows) {  // procedural (static)
-        walk_procedural_rows(pj, now, list, spikes, lg, rank & (pj.group - 1u));
-        continue;
-      }
-      if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-        walk_rows(pj, now, list, spikes, lg, [&](std::uint64_t s) { return pj.weight[s]; });
-        continue;
-      }
-      const rule_desc& r = a.rules[pj.state_rule];
-      with_rule(r.rule, [&]<class R>() {
-        if constexpr (!plasticity::changes_weight<R>) {
-          const auto& d = derived_of<R>(r);
-          walk_rows(pj, now, list, spikes, lg, [&](std::uint64_t s) {
-            return R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d);
-          });
-        }
-      });
+      const std::uint32_t pre = src.out.list[static_cast<std::uint64_t>(list_slot(src, t)) * src.n + (local >> log2_of(pj.group))];
+      walk_row(pj, now, pre, local & (pj.group - 1u));
     }
     // Without rows to walk in this step (every spike pushed, or none) the phase wrote nothing,
-    // and the barrier is skipped: the same decision in every thread (spike counts read after
-    // the update's barrier; spike_list_slots explains why a block that is still here while
-    // others run the next update reads the right counts).
-    if (work) grid.sync();
+    // and the barrier is skipped: the same decision in every thread (every block computes the
+    // same prefix from spike counts read after the update's barrier; spike_list_slots explains
+    // why a block that is still here while others run the next update reads the right counts).
+    if (items) grid.sync();
+  }
+
+  // Warp 0 of each block: a.prefix[j] = the work items of projections 0 .. j - 1 this step
+  // (spikes x group of each projection not pushed from the update), by 32-wide warp scans.
+  __device__ void work_prefix() const {
+    const unsigned lane = threadIdx.x;
+    std::uint64_t carry = 0;
+    for (int base = 0; base < a.n_projs; base += 32) {
+      const int j = base + static_cast<int>(lane);
+      std::uint64_t w = 0;
+      if (j < a.n_projs) {
+        const proj_desc& pj = a.projs[j];
+        w = pj.push ? 0 : static_cast<std::uint64_t>(a.spikes[pj.source]) * pj.group;
+      }
+      for (unsigned d = 1; d < 32; d <<= 1) {  // inclusive scan
+        const std::uint64_t v = __shfl_up_sync(0xffffffffu, w, d);
+        if (lane >= d) w += v;
+      }
+      if (j < a.n_projs) a.prefix[j + 1] = carry + w;
+      carry += __shfl_sync(0xffffffffu, w, 31);
+    }
+    if (lane == 0) a.prefix[0] = 0;
+  }
+
+  // Lane `lane` of the group walking presynaptic neuron pre's row of projection pj: every
+  // group-th synapse, delivering the weight, or the state rule's efficacy of it.
+  __device__ void walk_row(const proj_desc& pj, std::uint64_t now, std::uint32_t pre, std::uint64_t lane) const {
+    if (pj.rows) {  // procedural (static)
+      walk_procedural_row(pj, now, pre, lane);
+      return;
+    }
+    const std::uint64_t g = pj.group, end = pj.row_ptr[pre + 1];
+    if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
+      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) deliver_synapse(pj, now, s, pj.weight[s]);
+      return;
+    }
+    const rule_desc& r = a.rules[pj.state_rule];
+    with_rule(r.rule, [&]<class R>() {
+      if constexpr (!plasticity::changes_weight<R>) {
+        const auto& d = derived_of<R>(r);
+        for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g)
+          deliver_synapse(pj, now, s, R::efficacy(pj.weight[s], load_state<typename R::state>(r.state, pj.n_syn, s), d));
+      }
+    });
+  }
+
+  // A procedural row is regenerated by the group of its spike (as many threads as the row has
+  // segments, up to a warp), a segment per thread (models/connectivity_rows.hpp): the synapses
+  // of the stored row, in another order, which the integer sums do not see.
+  __device__ void walk_procedural_row(const proj_desc& pj, std::uint64_t now, std::uint32_t pre, std::uint64_t lane) const {
+    const row_rule r = *pj.rows;  // in registers: the loop below reads it for every synapse
+    const std::uint32_t segments = row_segments(r);
+    const delay_rounding steps(r);
+    for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += pj.group)
+      generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
+        const std::uint64_t slot = arrival_row(now, steps(d), a.ring_len);
+        atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + i]), static_cast<unsigned long long>(to_fixed(w)));
+      });
   }
 
   // Calls walk(i, lane) for every neuron i of a spike list (`spikes` long) with a group of
@@ -424,37 +470,6 @@ struct device_engine {
     const std::uint32_t* list = nullptr;
     const std::uint32_t spikes = spikes_of(p, t - ago, list);
     for_each_spike(list, spikes, log2_of(group), walk);
-  }
-
-  template <class WeightOf>
-  __device__ void walk_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list, std::uint32_t spikes,
-                            unsigned lg, WeightOf&& weight_of) {
-    const std::uint64_t g = std::uint64_t{1} << lg;
-    for_each_spike(list, spikes, lg, [&](std::uint32_t pre, std::uint64_t lane) {
-      const std::uint64_t end = pj.row_ptr[pre + 1];
-      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) deliver_synapse(pj, now, s, weight_of(s));
-    });
-  }
-
-  // A procedural row is regenerated by the group of its spike (as many threads as the row has
-  // segments, up to a warp), a segment per thread
-  // (models/connectivity_rows.hpp): the synapses of the stored row, in another order, which
-  // the integer sums do not see.
-  __device__ void walk_procedural_rows(const proj_desc& pj, std::uint64_t now, const std::uint32_t* list,
-                                       std::uint32_t spikes, unsigned lg, std::uint64_t lane) {
-    if ((rank >> lg) >= spikes) return;  // most threads in most steps: no copy of the rule for them
-    const row_rule r = *pj.rows;    // in registers: the loop below reads it for every synapse
-    const std::uint32_t segments = row_segments(r);
-    const delay_rounding steps(r);
-    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) {
-      const std::uint32_t pre = list[k];
-      for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += 1u << lg)
-        generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
-          const std::uint64_t slot = arrival_row(now, steps(d), a.ring_len);
-          atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + i]),
-                    static_cast<unsigned long long>(to_fixed(w)));
-        });
-    }
   }
 
   template <class F, class... Rs>
@@ -673,10 +688,12 @@ struct device_engine {
 };
 
 // Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population,
-// projection and rule descriptors (read in every phase of every step), and the spike counts.
+// projection and rule descriptors (read in every phase of every step), the work prefix of the
+// projections and the spike counts.
 inline std::size_t step_shared_bytes(int n_pops, int n_projs, int n_rules) {
   return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs) +
-         sizeof(rule_desc) * static_cast<std::size_t>(n_rules) + sizeof(std::uint32_t) * static_cast<std::size_t>(n_pops);
+         sizeof(rule_desc) * static_cast<std::size_t>(n_rules) + sizeof(std::uint64_t) * static_cast<std::size_t>(n_projs + 1) +
+         sizeof(std::uint32_t) * static_cast<std::size_t>(n_pops);
 }
 
 __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t bytes) {
@@ -697,7 +714,8 @@ __global__ void __launch_bounds__(step_block_size, step_min_blocks_per_sm) run_s
   auto* pops = reinterpret_cast<pop_desc*>(shared);
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
   auto* rules = reinterpret_cast<rule_desc*>(projs + a.n_projs);
-  a.spikes = reinterpret_cast<std::uint32_t*>(rules + a.n_rules);
+  a.prefix = reinterpret_cast<std::uint64_t*>(rules + a.n_rules);  // 8-byte aligned: rule_desc is 16-aligned
+  a.spikes = reinterpret_cast<std::uint32_t*>(a.prefix + a.n_projs + 1);
   copy_to_shared(pops, a.pops, sizeof(pop_desc) * static_cast<std::size_t>(a.n_pops));
   copy_to_shared(projs, a.projs, sizeof(proj_desc) * static_cast<std::size_t>(a.n_projs));
   copy_to_shared(rules, a.rules, sizeof(rule_desc) * static_cast<std::size_t>(a.n_rules));

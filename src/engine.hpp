@@ -54,6 +54,20 @@ ENGRAM_HOST_DEVICE inline std::uint64_t step_mod(std::uint64_t x, std::uint64_t 
   return (x >> 32) == 0 && (m >> 32) == 0 ? static_cast<std::uint32_t>(x) % static_cast<std::uint32_t>(m) : x % m;
 }
 
+// The item that work index w (< prefix[n]) belongs to, given prefix[j] = the work of items
+// 0 .. j - 1 (prefix[0] = 0; items without work have prefix[j] = prefix[j + 1]): the last
+// j < n with prefix[j] <= w, so prefix[j] <= w < prefix[j + 1]. The CUDA step kernel deals the
+// step's (projection, spike, lane) items to its threads this way (propagate).
+ENGRAM_HOST_DEVICE inline int item_of(const std::uint64_t* prefix, int n, std::uint64_t w) {
+  int lo = 0, hi = n;  // the first j in [0, n) with prefix[j] > w
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (prefix[mid] <= w) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 // Where an item's share of a grid of `blocks` blocks of `block_size` threads starts, in
 // threads, for an item whose share starts `start` / 2^16 of the way into the grid: whole
 // blocks, so warps and thread groups of up to a block stay aligned. In 32 bits (start and

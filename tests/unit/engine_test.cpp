@@ -57,6 +57,35 @@ TEST(Engine, ItemSharesRotateTheGridOnBlockEdges) {
   EXPECT_EQ(share_shift(equal_share_start(63, 64), 264, 256), 259u * 256);
 }
 
+// Work items dealt out in order (the propagation phase): every index below the total belongs to
+// exactly the item whose range holds it, items without work get none, and each item's indices
+// are consecutive from its start.
+TEST(Engine, WorkIndicesBelongToTheItemWhoseRangeHoldsThem) {
+  std::mt19937 rng(3);
+  for (int n : {1, 2, 7, 64, 65, 300}) {
+    std::vector<std::uint64_t> prefix(static_cast<std::size_t>(n) + 1, 0);
+    for (int j = 0; j < n; ++j) {
+      const std::uint64_t spikes = rng() % 3 == 0 ? 0 : rng() % 9, group = 1u << (rng() % 9);
+      prefix[static_cast<std::size_t>(j) + 1] = prefix[static_cast<std::size_t>(j)] + spikes * group;
+    }
+    std::vector<std::uint64_t> seen(static_cast<std::size_t>(n), 0);
+    for (std::uint64_t w = 0; w < prefix.back(); ++w) {
+      const int j = item_of(prefix.data(), n, w);
+      ASSERT_GE(j, 0);
+      ASSERT_LT(j, n);
+      ASSERT_LE(prefix[static_cast<std::size_t>(j)], w);
+      ASSERT_LT(w, prefix[static_cast<std::size_t>(j) + 1]);
+      ASSERT_EQ(w - prefix[static_cast<std::size_t>(j)], seen[static_cast<std::size_t>(j)]++) << "consecutive from the item's start";
+    }
+    for (int j = 0; j < n; ++j) ASSERT_EQ(seen[static_cast<std::size_t>(j)], prefix[static_cast<std::size_t>(j) + 1] - prefix[static_cast<std::size_t>(j)]);
+  }
+  const std::uint64_t p[] = {0, 0, 5, 5, 8};  // items 0 and 2 have no work
+  EXPECT_EQ(item_of(p, 4, 0), 1);
+  EXPECT_EQ(item_of(p, 4, 4), 1);
+  EXPECT_EQ(item_of(p, 4, 5), 3);
+  EXPECT_EQ(item_of(p, 4, 7), 3);
+}
+
 // Shares in proportion to work: each item starts where the work before it ends, so items tile
 // the grid (the microcircuit's 8 populations of 1 065 to 21 915 neurons overlapped with equal
 // shares, and the threads where they did updated two or three neurons one after another).
