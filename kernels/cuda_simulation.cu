@@ -697,6 +697,14 @@ class cuda_simulation final : public simulation {
     rule_descs_.upload(rd_rules);
     probe_descs_.upload(rd);
     shared_bytes_ = step_shared_bytes(static_cast<int>(pd.size()), static_cast<int>(jd.size()), static_cast<int>(rd_rules.size()));
+    int shared_max = 0;
+    ENGRAM_CUDA_CHECK(cudaDeviceGetAttribute(&shared_max, cudaDevAttrMaxSharedMemoryPerBlockOptin, 0));
+    if (shared_bytes_ > static_cast<std::size_t>(shared_max))
+      throw backend_unavailable(net_.source_file + ": the CUDA step kernel keeps every population, projection and plasticity rule "
+                                "descriptor in shared memory: " + std::to_string(pd.size()) + " populations, " +
+                                std::to_string(jd.size()) + " projections and " + std::to_string(rd_rules.size()) +
+                                " rules need " + std::to_string(shared_bytes_) + " bytes, but " + device_name_ + " has " +
+                                std::to_string(shared_max) + " per block; merge projections or use the CPU backend");
     if (shared_bytes_ > 48 * 1024)
       ENGRAM_CUDA_CHECK(cudaFuncSetAttribute(run_steps, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
     int per_sm = 0;
@@ -714,6 +722,7 @@ class cuda_simulation final : public simulation {
                                   std::to_string(per_sm) + " on this device");
       grid_ = static_cast<unsigned>(k * sms_);
     }
+    if (grid_ >= (1u << 16)) throw internal_error("the step kernel's grid exceeds 65535 blocks (share_shift computes in 32 bits)");
   }
 
   // Whether short rows are pushed from the update phase (proj_desc::push): yes, unless the
