@@ -193,6 +193,7 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
       v.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), w, delay_steps(d, dt)});
     };
     if (gen) {
+      if (sizes_are_fixed(*gen)) v.reserve(fixed_generator_size(*gen, g));  // no regrowth: degrees and total numbers
       generate_synapses(*gen, g, push);
       continue;
     }
