@@ -17,6 +17,7 @@
 #include "engram/network.hpp"
 #include "models/connectivity_generators.hpp"
 #include "models/sampling.hpp"
+#include "resize_populated.hpp"
 #include "synapse_table.hpp"
 
 namespace engram {
@@ -236,9 +237,9 @@ synapse_table build_synapses(const network& net, std::size_t index, bool store) 
           for (const auto& r : out[g]) ++count[r.pre];
       },
       [&](std::uint64_t total) {
-        t.target.resize(total);
-        t.weight.resize(total);
-        t.delay.resize(total);
+        resize_populated(t.target, total);
+        resize_populated(t.weight, total);
+        resize_populated(t.delay, total);
       },
       [&](std::uint64_t ck, std::uint64_t* next) {
         std::uint16_t longest = 1;
@@ -283,8 +284,8 @@ column_index build_columns(const synapse_table& t, std::uint64_t n_target) {
         for (std::uint64_t s = t.row_ptr[first_row[k]]; s < t.row_ptr[first_row[k + 1]]; ++s) ++count[t.target[s]];
       },
       [&](std::uint64_t total) {
-        c.synapse.resize(total);
-        c.source.resize(total);
+        resize_populated(c.synapse, total);
+        resize_populated(c.source, total);
       },
       [&](std::uint64_t k, std::uint64_t* next) {
         for (std::uint64_t pre = first_row[k]; pre < first_row[k + 1]; ++pre)

@@ -13,6 +13,7 @@
 #include "engram/errors.hpp"
 #include "engram/network.hpp"
 #include "support/two_populations.hpp"
+#include "resize_populated.hpp"
 #include "synapse_table.hpp"
 
 using namespace engram;
@@ -306,6 +307,17 @@ TEST(Connectivity, FixedGeneratorSizesAreWhatGeneratorsDraw) {
   rows.type = k::fixed_probability;
   rows.p = 0.1;
   EXPECT_FALSE(sizes_are_fixed(*generator_rule_of(two_pops(10, 10, rows), 0))) << "rows draw their counts";
+}
+
+// resize_populated is resize: new elements zero, old ones kept, whatever the size (the large
+// ones take the parallel path that makes pages present first).
+TEST(Connectivity, ResizePopulatedIsResize) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{1000}, std::size_t{3} << 20, (std::size_t{5} << 20) + 7}) {
+    std::vector<std::uint32_t> v = {7, 8, 9};
+    resize_populated(v, n);
+    ASSERT_EQ(v.size(), n);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(v[i], i < 3 ? 7 + i : 0u) << n << " at " << i;
+  }
 }
 
 TEST(Connectivity, IndependentOfThreadCount) {
