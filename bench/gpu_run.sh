@@ -2,10 +2,10 @@
 # One device session: GPU tests, compute-sanitizer, and the CUDA/CPU benchmarks, writing
 # everything under $OUT (or ./gpu-out). Run from the repository root with the build folder
 # present (the device tool carries it). Paths are those of the build machine: /work/main.
-# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14scaling grid push pd14probe procedural"), to spend
+# SECTIONS picks what runs (default "tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14minutes pd14scaling grid push pd14probe procedural"), to spend
 # device time well.
 set -u
-sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14scaling grid push pd14probe procedural} "
+sections=" ${SECTIONS:-tests latency memcheck racecheck bench plastic stdp morrison microcircuit pd14minutes pd14scaling grid push pd14probe procedural} "
 has() { [[ "$sections" == *" $1 "* ]]; }
 out=${OUT:-gpu-out}; mkdir -p "$out"
 root=$PWD
@@ -93,6 +93,14 @@ python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; 
 run pd14_static_all_spikes cuda $pd ${PD14_MS:-10000}
 run pd14_static_no_recording cuda $m/pd14_no_recording.json ${PD14_MS:-10000}
 run pd14_plastic cuda models/networks/potjans_diesmann_2014_plastic.json ${PD14_MS:-10000}
+fi
+if has pd14minutes; then
+echo "== microcircuit for minutes (issue 7: every spike of 77k neurons recorded for minutes, within 10% of no recorder)"
+pd=models/networks/potjans_diesmann_2014.json
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['recorders']=[]; json.dump(m,open(sys.argv[2],'w'))" $pd $m/pd14_no_recording.json
+BENCH_TIMEOUT=${PD14_MINUTES_TIMEOUT:-300} run pd14_minutes_all_spikes cuda $pd ${PD14_MINUTES_MS:-120000}
+BENCH_TIMEOUT=${PD14_MINUTES_TIMEOUT:-300} run pd14_minutes_no_recording cuda $m/pd14_no_recording.json ${PD14_MINUTES_MS:-120000}
+ls -l /tmp/bench-out/pd14_minutes_all_spikes-cuda/ | head -12
 fi
 if has pd14scaling; then
 echo "== microcircuit scaling in N (issue 7): --n-scale s with full in-degrees, no recorder, static and plastic"
