@@ -66,7 +66,8 @@ struct device_projection {
   dev_array<std::uint16_t> delay;
   dev_array<row_rule> rows;  // one element for a procedural projection (arrays above empty)
   int source = -1, target_pop = -1, port = 0;
-  std::uint32_t group = 32, col_group = 32;  // threads per spike along rows and along columns
+  std::uint32_t group = 32;                           // threads per spike in propagation
+  std::uint32_t col_group = 32, row_walk_group = 32;  // at most, in the pairing rules' walks
   std::vector<device_rule> rules;  // the "plasticity" list, in order
   int state_rule = -1;             // position in rules of the one with synapse state, or -1
   dev_array<std::uint64_t> col_ptr, col_synapse;  // column index, when a rule pairs spikes
@@ -82,11 +83,12 @@ struct device_probe {
 };
 
 // Threads per spike for a projection: about a quarter of the mean row (or column) length, so a
-// group walks its row in a few strides (latency-bound rows), between one warp and one block.
-std::uint32_t group_size(std::uint64_t synapses, std::uint64_t rows) {
+// group walks its row in a few strides (latency-bound rows), between one warp and `most`
+// (propagation: a block; the plasticity walks, which choose per step up to it: four blocks).
+std::uint32_t group_size(std::uint64_t synapses, std::uint64_t rows, std::uint32_t most = 256) {
   const std::uint64_t mean = rows ? synapses / rows : 0;
   std::uint32_t g = 32;
-  while (g < 256 && g * 4 < mean) g *= 2;
+  while (g < most && g * 4 < mean) g *= 2;
   return g;
 }
 
@@ -515,7 +517,8 @@ class cuda_simulation final : public simulation {
         n_pairing_ += r.setup.pairs_spikes ? 1 : 0;
       }
       if (columns) {
-        d.col_group = group_size(tables_[j].size(), n_tgt);
+        d.col_group = group_size(tables_[j].size(), n_tgt, 1024);
+        d.row_walk_group = group_size(tables_[j].size(), n_src, 1024);
         if (tables_[j].on_device) {
           device_columns c = build_columns_on_device(d.row_ptr, d.target, n_tgt, *stream_);
           d.col_ptr = std::move(c.col_ptr);
@@ -644,6 +647,7 @@ class cuda_simulation final : public simulation {
       d.push = push_ && pj.rows.size() == 0 && pj.state_rule < 0 && pj.group == 32;
       pd[static_cast<std::size_t>(pj.source)].pushes += d.push;
       d.col_group = pj.col_group;
+      d.row_walk_group = pj.row_walk_group;
       d.col_ptr = pj.col_ptr.get();
       d.col_synapse = pj.col_synapse.get();
       d.col_source = pj.col_source.get();

@@ -107,9 +107,10 @@ struct alignas(16) proj_desc {  // 16: the rule descriptors follow it in shared 
   // Plasticity: rules first_rule .. first_rule + n_rules of step_args::rules, in list order;
   // state_rule (an index there, or -1) is the one whose efficacy scales the weight.
   int first_rule = 0, n_rules = 0, state_rule = -1;
-  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes, walked by
-  // col_group threads per postsynaptic spike (a power of two).
-  std::uint32_t col_group = 32;
+  // Column index (synapse_table.hpp) when a rule acts at postsynaptic spikes. Pairing rules
+  // walk columns and rows with up to col_group and row_walk_group threads per spike (powers of
+  // two, from the mean lengths; for_each_spike_ago).
+  std::uint32_t col_group = 32, row_walk_group = 32;
   const std::uint64_t* col_ptr = nullptr;
   const std::uint64_t* col_synapse = nullptr;
   const std::uint32_t* col_source = nullptr;
@@ -453,23 +454,20 @@ struct device_engine {
       });
   }
 
-  // Calls walk(i, lane) for every neuron i of a spike list (`spikes` long) with a group of
-  // 2^lg threads per spike (lane: this thread's place in its group), the groups spread over
-  // the grid from this item's share.
+  // Calls walk(i, lane, g) for every neuron i that population p fired `ago` steps before step t
+  // (none before the run began), with a group of g threads per spike (lane: this thread's
+  // place in it), the groups spread over the grid from this rule's share. g is chosen per step
+  // (walk_group_log2): the grid's threads shared among the pairing rules, then among this
+  // list's spikes, at most max_group (from the mean row or column length). The spike count is
+  // the same in every thread, so is g.
   template <class Walk>
-  __device__ void for_each_spike(const std::uint32_t* list, std::uint32_t spikes, unsigned lg, Walk&& walk) const {
-    const std::uint64_t lane = rank & ((std::uint64_t{1} << lg) - 1u);
-    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane);
-  }
-
-  // for_each_spike over the spikes population p fired `ago` steps before step t (none before
-  // the run began), with `group` threads per spike.
-  template <class Walk>
-  __device__ void for_each_spike_ago(const pop_desc& p, std::uint64_t t, std::uint64_t ago, std::uint32_t group, Walk&& walk) const {
+  __device__ void for_each_spike_ago(const pop_desc& p, std::uint64_t t, std::uint64_t ago, std::uint32_t max_group, Walk&& walk) const {
     if (t < ago) return;
     const std::uint32_t* list = nullptr;
     const std::uint32_t spikes = spikes_of(p, t - ago, list);
-    for_each_spike(list, spikes, log2_of(group), walk);
+    const unsigned lg = walk_group_log2(spikes, threads / static_cast<std::uint64_t>(a.n_pairing > 0 ? a.n_pairing : 1), log2_of(max_group));
+    const std::uint64_t g = std::uint64_t{1} << lg, lane = rank & (g - 1u);
+    for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane, g);
   }
 
   template <class F, class... Rs>
@@ -511,7 +509,7 @@ struct device_engine {
   }
 
   // Phase 5 (the CPU backend's post_spike_step): weight rules at postsynaptic spikes, a group of
-  // col_group threads per firing target neuron (from the target's spike list of
+  // up to col_group threads per firing target neuron (from the target's spike list of
   // post_delay_steps ago) walking its column, the groups spread over the whole grid (a warp
   // per spike left most of the grid idle: 9 000-synapse columns, 70 spikes a step). Every
   // synapse of a column has its own writer and columns are disjoint, so the list's order does
@@ -521,8 +519,8 @@ struct device_engine {
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>) {
         const auto v = weight_view<R>(pj, r);
-        const std::uint64_t g = pj.col_group;
-        for_each_spike_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d), pj.col_group, [&](std::uint32_t i, std::uint64_t lane) {
+        for_each_spike_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d), pj.col_group,
+                           [&](std::uint32_t i, std::uint64_t lane, std::uint64_t g) {
           const auto y = v.seen_post(i);
           const std::uint64_t end = pj.col_ptr[i + 1];
           for (std::uint64_t c = pj.col_ptr[i] + lane; c < end; c += g) {
@@ -560,13 +558,12 @@ struct device_engine {
     });
     grid.sync();
   }
-  // Weight rules at presynaptic spikes: a group of the projection's `group` threads per source
+  // Weight rules at presynaptic spikes: a group of up to row_walk_group threads per source
   // neuron whose spike arrives now (its spike list of delay_steps ago) walks its row.
   template <class R>
   __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
-    const std::uint64_t g = pj.group;
-    for_each_spike_ago(a.pops[pj.source], t, R::delay_steps(v.d), pj.group, [&](std::uint32_t i, std::uint64_t lane) {
+    for_each_spike_ago(a.pops[pj.source], t, R::delay_steps(v.d), pj.row_walk_group, [&](std::uint32_t i, std::uint64_t lane, std::uint64_t g) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
       for (std::uint64_t s = pj.row_ptr[i] + lane; s < end; s += g) pj.weight[s] = v.after_pre_spike(pj.weight[s], x, pj.target[s]);

@@ -68,6 +68,16 @@ ENGRAM_HOST_DEVICE inline int item_of(const std::uint64_t* prefix, int n, std::u
   return lo - 1;
 }
 
+// log2 of the threads per spike when `spikes` rows or columns are walked on `budget` threads:
+// as many as the budget gives each spike (a power of two), at least a warp, at most 2^max_lg
+// (more lanes than synapses would idle). Few spikes of long columns (Morrison et al.: ~70
+// spikes a step, 9 000 synapses each) get up to 1 024 threads each; many spikes a warp each.
+ENGRAM_HOST_DEVICE inline unsigned walk_group_log2(std::uint64_t spikes, std::uint64_t budget, unsigned max_lg) {
+  unsigned lg = max_lg < 5 ? max_lg : 5;
+  while (lg < max_lg && (spikes << (lg + 1)) <= budget) ++lg;
+  return lg;
+}
+
 // Where an item's share of a grid of `blocks` blocks of `block_size` threads starts, in
 // threads, for an item whose share starts `start` / 2^16 of the way into the grid: whole
 // blocks, so warps and thread groups of up to a block stay aligned. In 32 bits (start and

@@ -86,6 +86,25 @@ TEST(Engine, WorkIndicesBelongToTheItemWhoseRangeHoldsThem) {
   EXPECT_EQ(item_of(p, 4, 7), 3);
 }
 
+// Threads per spike for the plasticity walks: the budget shared among the step's spikes, a
+// power of two from a warp to the cap.
+TEST(Engine, WalkGroupsShareTheBudgetBetweenAWarpAndTheCap) {
+  EXPECT_EQ(walk_group_log2(74, 67584, 10), 9u) << "Morrison: 74 spikes x 512 <= 67 584 < 74 x 1 024";
+  EXPECT_EQ(walk_group_log2(74, 67584 / 32, 10), 5u) << "a budget of a thirty-second: a warp each";
+  EXPECT_EQ(walk_group_log2(3, 67584, 10), 10u) << "capped";
+  EXPECT_EQ(walk_group_log2(100000, 67584, 10), 5u) << "never below a warp";
+  EXPECT_EQ(walk_group_log2(0, 67584, 8), 8u);
+  EXPECT_EQ(walk_group_log2(1, 1u << 20, 3), 3u) << "a cap below a warp holds";
+  for (std::uint64_t spikes = 1; spikes < 5000; spikes = spikes * 3 + 1)
+    for (unsigned cap = 5; cap <= 10; ++cap) {
+      const unsigned lg = walk_group_log2(spikes, 67584, cap);
+      ASSERT_GE(lg, 5u);
+      ASSERT_LE(lg, cap);
+      if (lg > 5) ASSERT_LE(spikes << lg, 67584u) << "fits the budget";
+      if (lg < cap) ASSERT_GT(spikes << (lg + 1), 67584u) << "the largest that fits";
+    }
+}
+
 // Shares in proportion to work: each item starts where the work before it ends, so items tile
 // the grid (the microcircuit's 8 populations of 1 065 to 21 915 neurons overlapped with equal
 // shares, and the threads where they did updated two or three neurons one after another).
