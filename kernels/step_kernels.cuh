@@ -465,12 +465,7 @@ struct device_engine {
     if (t < ago) return;
     const std::uint32_t* list = nullptr;
     const std::uint32_t spikes = spikes_of(p, t - ago, list);
-    // Groups must tile the grid (threads = blocks x 256, so groups above a block need a block
-    // count they divide): else the last, partial group and the first group's next round would
-    // both take the same spike.
-    const unsigned tiles = tile_log2(threads);
-    const unsigned most = log2_of(max_group) < tiles ? log2_of(max_group) : tiles;
-    const unsigned lg = walk_group_log2(spikes, threads / static_cast<std::uint64_t>(a.n_pairing > 0 ? a.n_pairing : 1), most);
+    const unsigned lg = walk_group_log2(spikes, threads / static_cast<std::uint64_t>(a.n_pairing > 0 ? a.n_pairing : 1), log2_of(max_group));
     const std::uint64_t g = std::uint64_t{1} << lg, lane = rank & (g - 1u);
     for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane, g);
   }

@@ -78,15 +78,6 @@ ENGRAM_HOST_DEVICE inline unsigned walk_group_log2(std::uint64_t spikes, std::ui
   return lg;
 }
 
-// log2 of the largest power of two dividing `threads` (> 0): groups of threads no larger tile
-// the grid, so a grid-stride loop over groups (k = rank >> lg, stride threads >> lg) visits
-// every (group, lane) once. Grids are blocks x 256 threads, so groups above a block need it.
-ENGRAM_HOST_DEVICE inline unsigned tile_log2(std::uint64_t threads) {
-  unsigned lg = 0;
-  while (lg < 63 && ((threads >> lg) & 1u) == 0) ++lg;
-  return lg;
-}
-
 // Where an item's share of a grid of `blocks` blocks of `block_size` threads starts, in
 // threads, for an item whose share starts `start` / 2^16 of the way into the grid: whole
 // blocks, so warps and thread groups of up to a block stay aligned. In 32 bits (start and

@@ -2,7 +2,6 @@
 // checked on the host: the kernel calls the same functions.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -104,35 +103,6 @@ TEST(Engine, WalkGroupsShareTheBudgetBetweenAWarpAndTheCap) {
       if (lg > 5) ASSERT_LE(spikes << lg, 67584u) << "fits the budget";
       if (lg < cap) ASSERT_GT(spikes << (lg + 1), 67584u) << "the largest that fits";
     }
-}
-
-// The plasticity walks' mapping (for_each_spike_ago): rank rotated by a share, lane = rank mod
-// g, spike k = rank / g, then k += threads / g. With g limited to tile_log2(threads) every
-// (spike, lane) is visited exactly once, on grids of any block count; a group of 1 024 on 133
-// blocks of 256 would visit some twice and others never.
-TEST(Engine, GroupsTileTheGridSoEverySpikeLaneIsVisitedOnce) {
-  EXPECT_EQ(tile_log2(132 * 256), 10u);
-  EXPECT_EQ(tile_log2(133 * 256), 8u);
-  EXPECT_EQ(tile_log2(264 * 256), 11u);
-  const auto visits = [](std::uint64_t blocks, unsigned lg, std::uint64_t shift_blocks, std::uint64_t spikes) {
-    const std::uint64_t threads = blocks * 256, g = std::uint64_t{1} << lg;
-    std::vector<int> seen(spikes * g, 0);
-    for (std::uint64_t tid = 0; tid < threads; ++tid) {
-      const std::uint64_t rank = rotated_rank(tid, shift_blocks * 256 % threads, threads);
-      for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) ++seen[k * g + (rank & (g - 1))];
-    }
-    return seen;
-  };
-  for (std::uint64_t blocks : {132u, 133u, 134u, 264u})
-    for (unsigned lg = 5; lg <= 10; ++lg) {
-      const unsigned used = lg < tile_log2(blocks * 256) ? lg : tile_log2(blocks * 256);
-      for (std::uint64_t shift : {0u, 7u, 100u}) {
-        const auto seen = visits(blocks, used, shift, 300);
-        ASSERT_TRUE(std::all_of(seen.begin(), seen.end(), [](int v) { return v == 1; })) << blocks << " blocks, lg " << used;
-      }
-    }
-  const auto broken = visits(133, 10, 0, 300);  // without the limit
-  EXPECT_FALSE(std::all_of(broken.begin(), broken.end(), [](int v) { return v == 1; }));
 }
 
 // Shares in proportion to work: each item starts where the work before it ends, so items tile
