@@ -671,7 +671,7 @@ class cuda_simulation final : public simulation {
       if (pj.state_rule >= 0)  // a state rule: one group per row in the plasticity phase
         max_threads = std::max<std::uint64_t>(max_threads, d.n_source * pj.group);
       if (pj.col_source.size())  // pairing rules: room for a tenth of the targets spiking in one step, a group each
-        max_threads = std::max<std::uint64_t>(max_threads, d.n_target / 10 * pj.col_group);
+        max_threads = std::max<std::uint64_t>(max_threads, d.n_target / 10 * std::min<std::uint32_t>(pj.col_group, 256));
       // Room for a tenth of the source population spiking in one step, one group each (rows
       // pushed from the update need none, unless rules walk them at presynaptic spikes: a
       // smaller grid has cheaper barriers).

@@ -248,6 +248,7 @@ struct device_engine {
   std::uint64_t tid;      // this thread's rank in the grid
   std::uint64_t threads;  // threads in the grid (a multiple of 256): the stride of every loop
   std::uint64_t rank = 0;  // this thread's rank for the current item (share), where loops start
+  std::uint64_t pairing_budget = 0;  // threads / pairing rules (for_each_spike_ago), computed once
 
   // Phases loop over populations or rules; each item's grid-stride loop starts at `rank`, the
   // grid rank rotated to where the item's share of the grid starts (`start` / 2^16 of the
@@ -465,7 +466,10 @@ struct device_engine {
     if (t < ago) return;
     const std::uint32_t* list = nullptr;
     const std::uint32_t spikes = spikes_of(p, t - ago, list);
-    const unsigned lg = walk_group_log2(spikes, threads / static_cast<std::uint64_t>(a.n_pairing > 0 ? a.n_pairing : 1), log2_of(max_group));
+    // Groups above a block need not divide the grid: lg > 5 only while spikes x 2^lg <= the
+    // budget <= threads, so each thread takes at most one spike, and a last, partial group of
+    // the grid has none (tests/unit/engine_test.cpp checks odd block counts).
+    const unsigned lg = walk_group_log2(spikes, pairing_budget, log2_of(max_group));
     const std::uint64_t g = std::uint64_t{1} << lg, lane = rank & (g - 1u);
     for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) walk(list[k], lane, g);
   }
@@ -723,6 +727,7 @@ __global__ void __launch_bounds__(step_block_size, step_min_blocks_per_sm) run_s
   cg::grid_group grid = cg::this_grid();
   device_engine e{a, grid, grid.thread_rank(), static_cast<std::uint64_t>(gridDim.x) * blockDim.x};
   e.rank = e.tid;
+  e.pairing_budget = e.threads / static_cast<std::uint64_t>(a.n_pairing > 0 ? a.n_pairing : 1);
   for (std::uint64_t t = a.first_step; t < a.first_step + a.n_steps; ++t) engine_step(e, t);
 }
 

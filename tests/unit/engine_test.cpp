@@ -2,6 +2,7 @@
 // checked on the host: the kernel calls the same functions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -103,6 +104,28 @@ TEST(Engine, WalkGroupsShareTheBudgetBetweenAWarpAndTheCap) {
       if (lg > 5) ASSERT_LE(spikes << lg, 67584u) << "fits the budget";
       if (lg < cap) ASSERT_GT(spikes << (lg + 1), 67584u) << "the largest that fits";
     }
+}
+
+// The plasticity walks' mapping (for_each_spike_ago): rank rotated by a share, lane = rank mod
+// g, spike k = rank / g, then k += threads / g, with g from walk_group_log2. Groups above a
+// block need not divide the grid (blocks x 256 threads, any block count): every (spike, lane)
+// is still visited exactly once, because groups grow only while they all fit at once.
+TEST(Engine, WalkGroupsVisitEverySpikeLaneOnceOnAnyGrid) {
+  for (std::uint64_t blocks : {1u, 3u, 114u, 133u, 264u})
+    for (std::uint64_t rules : {1u, 3u})
+      for (std::uint64_t spikes : {0u, 1u, 7u, 33u, 34u, 100u, 1200u})
+        for (std::uint64_t shift_blocks : {0u, 5u}) {
+          const std::uint64_t threads = blocks * 256;
+          const unsigned lg = walk_group_log2(spikes, threads / rules, 10);
+          const std::uint64_t g = std::uint64_t{1} << lg;
+          std::vector<int> seen(spikes * g, 0);
+          for (std::uint64_t tid = 0; tid < threads; ++tid) {
+            const std::uint64_t rank = rotated_rank(tid, shift_blocks * 256 % threads, threads);
+            for (std::uint64_t k = rank >> lg; k < spikes; k += threads >> lg) ++seen[k * g + (rank & (g - 1))];
+          }
+          ASSERT_TRUE(std::all_of(seen.begin(), seen.end(), [](int v) { return v == 1; }))
+              << blocks << " blocks, " << rules << " rules, " << spikes << " spikes, g " << g;
+        }
 }
 
 // Shares in proportion to work: each item starts where the work before it ends, so items tile
