@@ -4,6 +4,7 @@
 // in fixed point (each thread adds into its own range of target neurons), random numbers are
 // counter-based.
 #include "cpu_backend.hpp"
+#include "resize_populated.hpp"
 #include "stage_timer.hpp"
 
 #include <algorithm>
@@ -104,7 +105,7 @@ class cpu_simulation final : public simulation {
       ring_base_[p] = total;
       total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
     }
-    ring_.assign(total, 0);
+    resize_populated(ring_, total);  // zero, as a fresh ring (large networks: every thread makes its pages present)
     std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < tables_.size(); ++j) setups.push_back(setup_plasticity(net, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net, setups);

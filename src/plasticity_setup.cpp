@@ -7,6 +7,7 @@
 #include "model_params.hpp"
 #include "models/neurons/neuron_common.hpp"
 #include "models/plasticity/registry.hpp"
+#include "resize_populated.hpp"
 
 namespace engram {
 
@@ -56,7 +57,7 @@ std::vector<plasticity_setup> setup_plasticity(const network& net, std::size_t p
       ps.n_pre = static_cast<int>(sizeof(typename R::pre_state) / sizeof(real));
       ps.n_post = static_cast<int>(sizeof(typename R::post_state) / sizeof(real));
       if (ps.n_state == 0) return;
-      ps.state.resize(static_cast<std::uint64_t>(ps.n_state) * synapses);
+      resize_populated(ps.state, static_cast<std::uint64_t>(ps.n_state) * synapses);  // large: pages made present by every thread
       const std::uint64_t seed = net.run.seed;
       // The first rule keeps the keys of a one-rule projection (earlier checkpoints and tests).
       const auto object = static_cast<std::uint32_t>(projection) | static_cast<std::uint32_t>(k << 24);
