@@ -623,6 +623,7 @@ class cuda_simulation final : public simulation {
     }
     std::vector<proj_desc> jd;
     std::vector<rule_desc> rd_rules;
+    int pairing_seen = 0;  // pairing rules so far (their shares: rule_desc::pairing_start)
     std::uint64_t max_threads = max_n;
     for (auto& pj : projs_) {
       auto& tgt = pops_[static_cast<std::size_t>(pj.target_pop)];
@@ -665,6 +666,7 @@ class cuda_simulation final : public simulation {
         x.post_bound = r.post_bound.get();
         x.post_sum = r.post_sum.get();
         std::memcpy(x.derived, r.setup.derived.data(), r.setup.derived.size());
+        if (r.setup.pairs_spikes) x.pairing_start = equal_share_start(static_cast<std::uint32_t>(pairing_seen++), static_cast<std::uint32_t>(n_pairing_));
         rd_rules.push_back(x);
       }
       jd.push_back(d);

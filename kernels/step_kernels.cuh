@@ -80,6 +80,7 @@ constexpr int max_rule_derived_bytes = 160;
 struct rule_desc {
   int rule = -1;            // index in plasticity_rules
   int sync_after = 0;       // another rule of the projection changes the same weights at the same spikes
+  std::uint32_t pairing_start = 0;  // a pairing rule: its equal share among the pairing rules, in 2^-16 of the grid
   real* state = nullptr;
   real* pre = nullptr;
   real* post = nullptr;
@@ -523,6 +524,7 @@ struct device_engine {
     for_each_rule(true, [&]<class R>(int, const proj_desc& pj, const rule_desc& r) {
       if constexpr (plasticity::pairs_spikes<R>) {
         const auto v = weight_view<R>(pj, r);
+        share(r.pairing_start);  // the share the walk's budget assumes (pairing rules only)
         for_each_spike_ago(a.pops[pj.target_pop], t, R::post_delay_steps(v.d), pj.col_group,
                            [&](std::uint32_t i, std::uint64_t lane, std::uint64_t g) {
           const auto y = v.seen_post(i);
@@ -567,6 +569,7 @@ struct device_engine {
   template <class R>
   __device__ void pre_spike_updates(const proj_desc& pj, const rule_desc& r, std::uint64_t t) {
     const auto v = weight_view<R>(pj, r);
+    share(r.pairing_start);  // the share the walk's budget assumes (pairing rules only)
     for_each_spike_ago(a.pops[pj.source], t, R::delay_steps(v.d), pj.row_walk_group, [&](std::uint32_t i, std::uint64_t lane, std::uint64_t g) {
       const auto x = v.seen_pre(i);
       const std::uint64_t end = pj.row_ptr[i + 1];
