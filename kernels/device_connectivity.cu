@@ -72,18 +72,24 @@ __global__ void gather(std::uint64_t n, const std::uint64_t* key, const std::uin
   delay[i] = delay_in[order[i]];
 }
 
-// row_ptr[r] = the first synapse whose source is >= r (binary search in the sorted keys).
-__global__ void row_starts(std::uint64_t rows, const std::uint64_t* key, std::uint64_t n, std::uint64_t* row_ptr) {
-  const std::uint64_t r = global_index();
-  if (r > rows) return;
+// The first index of sorted a[0 .. n) whose value is >= v (n if none): the one binary search
+// of the row and column pointers and of the sources below.
+template <class T>
+__device__ std::uint64_t first_not_below(const T* a, std::uint64_t n, std::uint64_t v) {
   std::uint64_t lo = 0, hi = n;
-  const std::uint64_t want = r << 32;
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (key[mid] < want) lo = mid + 1;
+    if (static_cast<std::uint64_t>(a[mid]) < v) lo = mid + 1;
     else hi = mid;
   }
-  row_ptr[r] = lo;
+  return lo;
+}
+
+// row_ptr[r] = the first synapse whose source is >= r, in the keys (source << 32 | target)
+// sorted ascending.
+__global__ void row_starts(std::uint64_t rows, const std::uint64_t* key, std::uint64_t n, std::uint64_t* row_ptr) {
+  const std::uint64_t r = global_index();
+  if (r <= rows) row_ptr[r] = first_not_below(key, n, r << 32);
 }
 
 __global__ void iota(std::uint64_t n, std::uint64_t* v) {
@@ -94,30 +100,15 @@ __global__ void iota(std::uint64_t n, std::uint64_t* v) {
 // col_ptr[c] = the first position whose target is >= c, in the targets sorted ascending.
 __global__ void column_starts(std::uint64_t cols, const std::uint32_t* sorted_target, std::uint64_t n, std::uint64_t* col_ptr) {
   const std::uint64_t c = global_index();
-  if (c > cols) return;
-  std::uint64_t lo = 0, hi = n;
-  while (lo < hi) {
-    const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (sorted_target[mid] < c) lo = mid + 1;
-    else hi = mid;
-  }
-  col_ptr[c] = lo;
+  if (c <= cols) col_ptr[c] = first_not_below(sorted_target, n, c);
 }
 
-// source[k] = the row holding synapse synapse[k]: the last row r with row_ptr[r] <= synapse
-// (a row holding a synapse is not empty, so row_ptr[r + 1] > synapse).
+// source[k] = the row holding synapse synapse[k]: the last row r with row_ptr[r] <= synapse,
+// one before the first with row_ptr > synapse (a row holding a synapse is not empty).
 __global__ void sources_of(std::uint64_t n, const std::uint64_t* synapse, const std::uint64_t* row_ptr, std::uint64_t rows,
                            std::uint32_t* source) {
   const std::uint64_t k = global_index();
-  if (k >= n) return;
-  const std::uint64_t s = synapse[k];
-  std::uint64_t lo = 0, hi = rows + 1;  // first r with row_ptr[r] > s
-  while (lo < hi) {
-    const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (row_ptr[mid] <= s) lo = mid + 1;
-    else hi = mid;
-  }
-  source[k] = static_cast<std::uint32_t>(lo - 1);
+  if (k < n) source[k] = static_cast<std::uint32_t>(first_not_below(row_ptr, rows + 1, synapse[k] + 1) - 1);
 }
 
 unsigned blocks_for(std::uint64_t n) { return static_cast<unsigned>((n + build_block - 1) / build_block); }

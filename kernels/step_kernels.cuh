@@ -149,6 +149,7 @@ struct step_args {
   unsigned long long* phase_ns;  // per phase of engine.hpp: ns spent in timed steps, then their count
   std::uint32_t* spikes;         // shared memory, per population: this step's spike count (propagate)
   std::uint64_t* prefix;         // shared memory, n_projs + 1: the step's work items before each projection (propagate)
+  const std::uint32_t** lists;   // shared memory, per population: this step's spike list (propagate)
 };
 
 __device__ inline std::uint64_t device_clock_ns() {
@@ -242,7 +243,8 @@ __device__ inline bool neuron_step_any(const pop_desc& p, std::uint64_t i, std::
 }
 
 // The device side of the engine: each phase is a grid-stride loop over the whole grid,
-// followed by a grid-wide barrier where the next phase reads what this one wrote.
+// followed by a grid-wide barrier where the next phase reads what this one wrote (none after a
+// propagation phase with nothing to walk: propagate).
 struct device_engine {
   const step_args& a;
   cg::grid_group grid;
@@ -257,11 +259,11 @@ struct device_engine {
   // shares in proportion to their neurons (share_start, set at launch: populations side by
   // side tile the grid), rules equal ones. When items have little work, each runs on its own
   // threads at once instead of the first threads doing every item in turn, a chain of
-  // dependent loads per item. (Propagation deals its work out instead: propagate.) A bijection of ranks: every index
-  // is still visited exactly once. In 32 bits (start and blocks < 2^16, checked at launch): a
-  // 64-bit division is a subroutine of ~70 instructions, and every thread runs this once per
-  // item and step. (share_shift, equal_share_start and rotated_rank: src/engine.hpp, tested on
-  // the host.)
+  // dependent loads per item. (Propagation deals its work out instead: propagate.) A bijection
+  // of ranks: every index is still visited exactly once. In 32 bits (start and blocks < 2^16,
+  // checked at launch): a 64-bit division is a subroutine of ~70 instructions, and every
+  // thread runs this once per item and step. (share_shift, equal_share_start and rotated_rank:
+  // src/engine.hpp, tested on the host.)
   __device__ void share(std::uint32_t start) { rank = rotated_rank(tid, share_shift(start, gridDim.x, blockDim.x), threads); }
   // log2 of a group size (a power of two): groups split ranks with shifts and masks, not with
   // 64-bit divisions.
@@ -308,6 +310,7 @@ struct device_engine {
       std::uint32_t* list = p.out.list + static_cast<std::uint64_t>(slot) * p.n;
       // Next step's list: last read slots - 1 steps ago (the oldest a rule reads is slots - 2).
       if (rank == 0) p.out.count[slot + 1 == p.out.slots ? 0 : slot + 1] = 0;
+      const bool sampling = p.probes && probe_due(pi, t);  // once per population, not per neuron
       // Whole warps iterate together so the ballot in append_spike is converged.
       for (std::uint64_t base = rank - threadIdx.x; base < p.n; base += threads) {
         const std::uint64_t i = base + threadIdx.x;
@@ -324,7 +327,7 @@ struct device_engine {
             p.src_cursor[i] = c;
           }
         }
-        if (p.probes && i < p.n) sample_neuron(pi, p, i, t);
+        if (sampling && i < p.n) sample_neuron(pi, p, i, t);
         if (p.hist && i < p.n) p.hist[step_mod(t, p.hist_len) * p.n + i] = fired ? 1 : 0;
         append_spike(fired, static_cast<std::uint32_t>(i), p.out, list, p.out.count + slot, local, a.error);
         if (p.pushes) push_rows(pi, fired, static_cast<std::uint32_t>(i), t);
@@ -333,12 +336,14 @@ struct device_engine {
     grid.sync();
   }
 
-  // One synapse's weight into the ring row it reaches, in fixed point with an integer atomic
-  // add, so the sum does not depend on the order.
+  // Weight w into target neuron i's cell of ring row `row`, in fixed point with an integer
+  // atomic add, so the sum does not depend on the order.
+  __device__ static void add_to_ring(const proj_desc& pj, std::uint64_t row, std::uint64_t i, float w) {
+    atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[row * pj.n_target + i]), static_cast<unsigned long long>(to_fixed(w)));
+  }
+  // Stored synapse s's weight w into the ring row it reaches from this step's row `now`.
   __device__ void deliver_synapse(const proj_desc& pj, std::uint64_t now, std::uint64_t s, float w) const {
-    const std::uint64_t slot = arrival_row(now, pj.delay[s], a.ring_len);
-    atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + pj.target[s]]),
-              static_cast<unsigned long long>(to_fixed(w)));
+    add_to_ring(pj, arrival_row(now, pj.delay[s], a.ring_len), pj.target[s], w);
   }
 
   // The rows of the projections that push (proj_desc::push) of the spikes this warp just found
@@ -355,12 +360,8 @@ struct device_engine {
       const int b = __ffs(static_cast<int>(mask)) - 1;
       mask &= mask - 1;
       const std::uint32_t pre = __shfl_sync(0xffffffffu, i, b);
-      for (int j = 0; j < a.n_projs; ++j) {
-        const proj_desc& pj = a.projs[j];
-        if (!pj.push || pj.source != pi) continue;
-        const std::uint64_t end = pj.row_ptr[pre + 1];
-        for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += 32) deliver_synapse(pj, now, s, pj.weight[s]);
-      }
+      for (int j = 0; j < a.n_projs; ++j)
+        if (a.projs[j].push && a.projs[j].source == pi) walk_stored_row(a.projs[j], now, pre, lane, 32);
     }
   }
 
@@ -377,8 +378,9 @@ struct device_engine {
     // Each block reads the spike counts once into shared memory: read from global memory in
     // the projection loop, every thread would wait for one per projection in turn (64 in the
     // microcircuit, most of its propagation time).
+    // Their lists too: an item then reads its spike without working out the list's slot.
     for (int p = static_cast<int>(threadIdx.x); p < a.n_pops; p += static_cast<int>(blockDim.x))
-      a.spikes[p] = a.pops[p].out.count[list_slot(a.pops[p], t)];
+      a.spikes[p] = spikes_of(a.pops[p], t, a.lists[p]);
     __syncthreads();
     if (threadIdx.x < 32) work_prefix();
     __syncthreads();
@@ -387,9 +389,7 @@ struct device_engine {
       const int j = item_of(a.prefix, a.n_projs, w);
       const proj_desc& pj = a.projs[j];
       const std::uint64_t local = w - a.prefix[j];
-      const pop_desc& src = a.pops[pj.source];
-      const std::uint32_t pre = src.out.list[static_cast<std::uint64_t>(list_slot(src, t)) * src.n + (local >> log2_of(pj.group))];
-      walk_row(pj, now, pre, local & (pj.group - 1u));
+      walk_row(pj, now, a.lists[pj.source][local >> log2_of(pj.group)], local & (pj.group - 1u));
     }
     // Without rows to walk in this step (every spike pushed, or none) the phase wrote nothing,
     // and the barrier is skipped: the same decision in every thread (every block computes the
@@ -427,11 +427,11 @@ struct device_engine {
       walk_procedural_row(pj, now, pre, lane);
       return;
     }
-    const std::uint64_t g = pj.group, end = pj.row_ptr[pre + 1];
     if (pj.state_rule < 0) {  // static, or weight rules only: the stored weight is the efficacy
-      for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) deliver_synapse(pj, now, s, pj.weight[s]);
+      walk_stored_row(pj, now, pre, lane, pj.group);
       return;
     }
+    const std::uint64_t g = pj.group, end = pj.row_ptr[pre + 1];
     const rule_desc& r = a.rules[pj.state_rule];
     with_rule(r.rule, [&]<class R>() {
       if constexpr (!plasticity::changes_weight<R>) {
@@ -442,6 +442,13 @@ struct device_engine {
     });
   }
 
+  // Lane `lane` of g walking pre's stored row, delivering the stored weights (also the pushed
+  // rows of update_neurons, a warp each).
+  __device__ void walk_stored_row(const proj_desc& pj, std::uint64_t now, std::uint32_t pre, std::uint64_t lane, std::uint64_t g) const {
+    const std::uint64_t end = pj.row_ptr[pre + 1];
+    for (std::uint64_t s = pj.row_ptr[pre] + lane; s < end; s += g) deliver_synapse(pj, now, s, pj.weight[s]);
+  }
+
   // A procedural row is regenerated by the group of its spike (as many threads as the row has
   // segments, up to a warp), a segment per thread (models/connectivity_rows.hpp): the synapses
   // of the stored row, in another order, which the integer sums do not see.
@@ -450,10 +457,7 @@ struct device_engine {
     const std::uint32_t segments = row_segments(r);
     const delay_rounding steps(r);
     for (std::uint32_t seg = static_cast<std::uint32_t>(lane); seg < segments; seg += pj.group)
-      generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) {
-        const std::uint64_t slot = arrival_row(now, steps(d), a.ring_len);
-        atomicAdd(reinterpret_cast<unsigned long long*>(&pj.ring[slot * pj.n_target + i]), static_cast<unsigned long long>(to_fixed(w)));
-      });
+      generate_segment(r, pre, seg, [&](std::uint32_t i, float w, double d) { add_to_ring(pj, arrival_row(now, steps(d), a.ring_len), i, w); });
   }
 
   // Calls walk(i, lane, g) for every neuron i that population p fired `ago` steps before step t
@@ -673,6 +677,13 @@ struct device_engine {
   // Spikes and state probes were recorded in update_neurons.
   __device__ void record(std::uint64_t) {}
 
+  // Whether a state probe of population pi samples at the end of step t.
+  __device__ bool probe_due(int pi, std::uint64_t t) const {
+    for (int r = 0; r < a.n_probes; ++r)
+      if (a.probes[r].pop == pi && step_mod(t + 1, a.probes[r].interval) == 0) return true;
+    return false;
+  }
+
   // Neuron i's cells of the state probes of population pi due at the end of step t, by the
   // thread that has just updated it: only update_neurons writes neuron state, so its state
   // now is the end of step t's, and the probes need no grid barrier of their own before the
@@ -693,11 +704,11 @@ struct device_engine {
 
 // Bytes of dynamic shared memory run_steps needs: every block keeps a copy of the population,
 // projection and rule descriptors (read in every phase of every step), the work prefix of the
-// projections and the spike counts.
+// projections, and each population's spike list and count of the step.
 inline std::size_t step_shared_bytes(int n_pops, int n_projs, int n_rules) {
   return sizeof(pop_desc) * static_cast<std::size_t>(n_pops) + sizeof(proj_desc) * static_cast<std::size_t>(n_projs) +
          sizeof(rule_desc) * static_cast<std::size_t>(n_rules) + sizeof(std::uint64_t) * static_cast<std::size_t>(n_projs + 1) +
-         sizeof(std::uint32_t) * static_cast<std::size_t>(n_pops);
+         sizeof(const std::uint32_t*) * static_cast<std::size_t>(n_pops) + sizeof(std::uint32_t) * static_cast<std::size_t>(n_pops);
 }
 
 __device__ inline void copy_to_shared(void* dst, const void* src, std::size_t bytes) {
@@ -719,7 +730,8 @@ __global__ void __launch_bounds__(step_block_size, step_min_blocks_per_sm) run_s
   auto* projs = reinterpret_cast<proj_desc*>(pops + a.n_pops);
   auto* rules = reinterpret_cast<rule_desc*>(projs + a.n_projs);
   a.prefix = reinterpret_cast<std::uint64_t*>(rules + a.n_rules);  // 8-byte aligned: rule_desc is 16-aligned
-  a.spikes = reinterpret_cast<std::uint32_t*>(a.prefix + a.n_projs + 1);
+  a.lists = reinterpret_cast<const std::uint32_t**>(a.prefix + a.n_projs + 1);
+  a.spikes = reinterpret_cast<std::uint32_t*>(a.lists + a.n_pops);
   copy_to_shared(pops, a.pops, sizeof(pop_desc) * static_cast<std::size_t>(a.n_pops));
   copy_to_shared(projs, a.projs, sizeof(proj_desc) * static_cast<std::size_t>(a.n_projs));
   copy_to_shared(rules, a.rules, sizeof(rule_desc) * static_cast<std::size_t>(a.n_rules));

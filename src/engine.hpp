@@ -87,9 +87,9 @@ ENGRAM_HOST_DEVICE inline std::uint32_t share_shift(std::uint32_t start, std::ui
 }
 // Item `item` of `items` (< 2^16) with equal shares.
 ENGRAM_HOST_DEVICE inline std::uint32_t equal_share_start(std::uint32_t item, std::uint32_t items) { return (item << 16) / items; }
-// Shares in proportion to each item's work (neurons of a population, synapses of a
-// projection): where each starts, in 2^-16 of the grid, so that items side by side tile the
-// grid instead of overlapping where equal shares give a large item a small share (host).
+// Shares in proportion to each item's work (the neurons of each population): where each
+// starts, in 2^-16 of the grid, so that items side by side tile the grid instead of
+// overlapping where equal shares give a large item a small share (host).
 inline std::vector<std::uint32_t> share_starts(const std::vector<double>& work) {
   double total = 0.0;
   for (double w : work) total += w;

@@ -32,7 +32,7 @@ std::unique_ptr<simulation> make_simulation(const network& net, const simulation
   validate(net);
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  build_stages stages;
+  build_stage_times stages;
   stage_timer timer(stages);
   std::string note;
   bool use_cuda = false;

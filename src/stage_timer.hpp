@@ -4,16 +4,14 @@
 // context. Host code only.
 #include <chrono>
 #include <string>
-#include <utility>
-#include <vector>
+
+#include "engram/simulation.hpp"
 
 namespace engram {
 
-using build_stages = std::vector<std::pair<std::string, double>>;  // s per stage, in order
-
 class stage_timer {
  public:
-  explicit stage_timer(build_stages& stages) : stages_(stages), last_(clock::now()) {}
+  explicit stage_timer(build_stage_times& stages) : stages_(stages), last_(clock::now()) {}
   // Adds the time since the last mark (or the start) to `stage`, summed when a name repeats.
   void mark(const std::string& stage) {
     const auto now = clock::now();
@@ -29,7 +27,7 @@ class stage_timer {
 
  private:
   using clock = std::chrono::steady_clock;
-  build_stages& stages_;
+  build_stage_times& stages_;
   clock::time_point last_;
 };
 

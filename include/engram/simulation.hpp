@@ -40,6 +40,9 @@ inline phase_times scaled_phase_times(phase_times sums, std::uint64_t timed, std
   return sums;
 }
 
+// Seconds per stage of a build, in order (simulation::build_stages).
+using build_stage_times = std::vector<std::pair<std::string, double>>;
+
 struct memory_estimate {
   std::uint64_t synapses = 0;       // expected count
   std::uint64_t stored_synapses = 0;  // of them, those held in memory (not procedural)
@@ -99,7 +102,7 @@ class simulation {
   // Seconds per stage of the build, in order (the manifest's timing.build_stages_s): choosing
   // the backend, the memory estimate, then the backend's own ("connectivity", "column_index",
   // "device" for the CUDA context, ...); they add up to build_seconds.
-  std::vector<std::pair<std::string, double>> build_stages;
+  build_stage_times build_stages;
   std::string backend_note;  // e.g. why `auto` fell back to the CPU
 };
 
