@@ -502,29 +502,46 @@ class cpu_simulation final : public simulation {
     ps.input.assign(static_cast<std::uint64_t>(ps.n_ports) * ps.n, 0);
   }
 
+  // Neurons [lo, hi) of a population of n: state variables n apart in `soa`, inputs per port
+  // n apart in `input`. Written so that GCC vectorizes the loop (IEEE operations in SIMD lanes
+  // round exactly as in scalar code, so the spikes do not change): every pointer is an
+  // argument (noinline keeps them in registers: a store through `fired`, a uint8_t*, may alias
+  // any pointer held in memory, which would be reloaded per neuron); models branch on values
+  // only, which -fno-trapping-math lets it turn into selects; `ivdep`, as the state variables
+  // lie in one array and it cannot prove them disjoint. Not `omp simd`: that puts each lane's
+  // state struct in memory, and conditional stores into it keep the loop scalar.
+  template <class M>
+  __attribute__((noinline)) static void update_range(const typename M::derived d, real* soa, const real* input,
+                                                     const real* i_stim, std::uint8_t* fired, std::uint64_t n,
+                                                     std::uint64_t lo, std::uint64_t hi) {
+#pragma GCC ivdep
+    for (std::uint64_t i = lo; i < hi; ++i) {
+      auto s = load_state<typename M::state>(soa, n, i);
+      real in[M::n_ports];
+      for (int k = 0; k < M::n_ports; ++k) in[k] = input[static_cast<std::uint64_t>(k) * n + i];
+      // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
+      fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
+      store_state(soa, n, i, s);
+    }
+  }
+
   template <class M>
   void update_population(population_state& ps) {
     typename M::derived d;
     std::memcpy(&d, ps.derived.data(), sizeof d);
     const std::uint64_t n = ps.n;
     std::uint8_t* fired = ps.fired.data();
-    // The update loop has no side exits so the compiler can vectorize it (IEEE operations in
-    // SIMD lanes round exactly as in scalar code); spikes are collected in a second pass, in
-    // ascending order.
-    const auto body = [&](std::uint64_t i) {
-      auto s = load_state<typename M::state>(ps.soa.data(), n, i);
-      real in[M::n_ports];
-      for (int k = 0; k < M::n_ports; ++k) in[k] = ps.input[static_cast<std::uint64_t>(k) * n + i];
-      // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
-      fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, ps.i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
-      store_state(ps.soa.data(), n, i, s);
-    };
+    real* soa = ps.soa.data();
+    const real* input = ps.input.data();
+    const real* i_stim = ps.i_stim.data();
     if (n >= parallel_min_neurons && threads_ > 1) {
-#pragma omp parallel for simd schedule(static) num_threads(threads_)
-      for (std::uint64_t i = 0; i < n; ++i) body(i);
+#pragma omp parallel num_threads(threads_)
+      {
+        const auto t = static_cast<std::uint64_t>(omp_get_thread_num()), parts = static_cast<std::uint64_t>(omp_get_num_threads());
+        update_range<M>(d, soa, input, i_stim, fired, n, n * t / parts, n * (t + 1) / parts);
+      }
     } else {
-#pragma omp simd
-      for (std::uint64_t i = 0; i < n; ++i) body(i);
+      update_range<M>(d, soa, input, i_stim, fired, n, 0, n);
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       if (fired[i] & 2)
