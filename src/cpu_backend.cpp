@@ -16,6 +16,7 @@
 #include <omp.h>
 
 #include "backend_setup.hpp"
+#include "cpu_isa.hpp"
 #include "engine.hpp"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
@@ -79,6 +80,7 @@ class cpu_simulation final : public simulation {
  public:
   cpu_simulation(const network& net, int threads) : net_(net) {
     threads_ = threads > 0 ? threads : omp_get_max_threads();
+    isa_ = choose_cpu_isa();
     const std::size_t np = net.populations.size();
     pops_.resize(np);
     stage_timer timer(build_stages);
@@ -150,6 +152,7 @@ class cpu_simulation final : public simulation {
   std::string backend_name() const override { return "cpu"; }
   phase_times phase_seconds() override { return scaled_phase_times(phase_s_, timed_steps_, steps_advanced_); }
   int threads() const override { return threads_; }
+  std::string instruction_set() const override { return isa_name(isa_); }
   std::vector<std::uint64_t> projection_sizes() const override { return table_sizes(tables_); }
   std::uint64_t bytes_per_synapse() const override {
     std::vector<int> rule_values;
@@ -505,25 +508,37 @@ class cpu_simulation final : public simulation {
   // Neurons [lo, hi) of a population of n: state variables n apart in `soa`, inputs per port
   // n apart in `input`. Written so that GCC vectorizes the loop (IEEE operations in SIMD lanes
   // round exactly as in scalar code, so the spikes do not change): every pointer is an
-  // argument (noinline keeps them in registers: a store through `fired`, a uint8_t*, may alias
-  // any pointer held in memory, which would be reloaded per neuron); models branch on values
-  // only, which -fno-trapping-math lets it turn into selects; `ivdep`, as the state variables
-  // lie in one array and it cannot prove them disjoint. Not `omp simd`: that puts each lane's
-  // state struct in memory, and conditional stores into it keep the loop scalar.
+  // argument of a function that is not inlined (a store through `fired`, a uint8_t*, may alias
+  // any pointer held in memory, which would then be reloaded per neuron); models branch on
+  // values only, which -fno-trapping-math lets it turn into selects; `ivdep`, as the state
+  // variables lie in one array and it cannot prove them disjoint. Not `omp simd`: that puts
+  // each lane's state struct in memory, and conditional stores into it keep the loop scalar.
   template <class M>
-  __attribute__((noinline)) static void update_range(const typename M::derived d, real* soa, const real* input,
-                                                     const real* i_stim, std::uint8_t* fired, std::uint64_t n,
-                                                     std::uint64_t lo, std::uint64_t hi) {
+  struct update_loop {
+    using D = typename M::derived;
+    __attribute__((always_inline)) static void run(const D& d, real* soa, const real* input, const real* i_stim,
+                                                   std::uint8_t* fired, std::uint64_t n, std::uint64_t lo, std::uint64_t hi) {
 #pragma GCC ivdep
-    for (std::uint64_t i = lo; i < hi; ++i) {
-      auto s = load_state<typename M::state>(soa, n, i);
-      real in[M::n_ports];
-      for (int k = 0; k < M::n_ports; ++k) in[k] = input[static_cast<std::uint64_t>(k) * n + i];
-      // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
-      fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
-      store_state(soa, n, i, s);
+      for (std::uint64_t i = lo; i < hi; ++i) {
+        auto s = load_state<typename M::state>(soa, n, i);
+        real in[M::n_ports];
+        for (int k = 0; k < M::n_ports; ++k) in[k] = input[static_cast<std::uint64_t>(k) * n + i];
+        // 2 marks a NaN membrane potential (as the CUDA backend's error word does).
+        fired[i] = static_cast<std::uint8_t>((M::update(s, d, in, i_stim[i]) ? 1 : 0) | (s.v == s.v ? 0 : 2));
+        store_state(soa, n, i, s);
+      }
     }
-  }
+    // The same loop for each instruction set (cpu_isa.hpp).
+    __attribute__((noinline)) static void baseline(D d, real* soa, const real* input, const real* i_stim, std::uint8_t* fired,
+                                                   std::uint64_t n, std::uint64_t lo, std::uint64_t hi) {
+      run(d, soa, input, i_stim, fired, n, lo, hi);
+    }
+    __attribute__((noinline)) ENGRAM_TARGET_AVX2 static void avx2(D d, real* soa, const real* input, const real* i_stim,
+                                                               std::uint8_t* fired, std::uint64_t n, std::uint64_t lo,
+                                                               std::uint64_t hi) {
+      run(d, soa, input, i_stim, fired, n, lo, hi);
+    }
+  };
 
   template <class M>
   void update_population(population_state& ps) {
@@ -534,14 +549,15 @@ class cpu_simulation final : public simulation {
     real* soa = ps.soa.data();
     const real* input = ps.input.data();
     const real* i_stim = ps.i_stim.data();
+    const auto loop = isa_ == cpu_isa::avx2 ? &update_loop<M>::avx2 : &update_loop<M>::baseline;
     if (n >= parallel_min_neurons && threads_ > 1) {
 #pragma omp parallel num_threads(threads_)
       {
         const auto t = static_cast<std::uint64_t>(omp_get_thread_num()), parts = static_cast<std::uint64_t>(omp_get_num_threads());
-        update_range<M>(d, soa, input, i_stim, fired, n, n * t / parts, n * (t + 1) / parts);
+        loop(d, soa, input, i_stim, fired, n, n * t / parts, n * (t + 1) / parts);
       }
     } else {
-      update_range<M>(d, soa, input, i_stim, fired, n, 0, n);
+      loop(d, soa, input, i_stim, fired, n, 0, n);
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       if (fired[i] & 2)
@@ -750,6 +766,7 @@ class cpu_simulation final : public simulation {
 
   const network& net_;
   int threads_ = 1;
+  cpu_isa isa_ = cpu_isa::baseline;  // the vectorized loops' instruction set (cpu_isa.hpp)
   std::uint64_t step_ = 0;
   std::vector<population_state> pops_;
   std::vector<synapse_table> tables_;

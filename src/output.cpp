@@ -213,6 +213,7 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   manifest["seed"] = net.run.seed;
   manifest["backend"] = sim.backend_name();
   manifest["threads"] = sim.threads();
+  if (const std::string isa = sim.instruction_set(); !isa.empty()) manifest["instruction_set"] = isa;
   manifest["dt"] = dt;
   const double bio_s = static_cast<double>(sim.steps_done()) * dt * 1e-3;
   const double this_run_s = static_cast<double>(sim.steps_done() - info.first_step) * dt * 1e-3;  // timed by this process

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cpu_backend.hpp"
+#include "cpu_isa.hpp"
 #include "cuda_bridge.hpp"
 #include "engram/errors.hpp"
 #include "engram/models.hpp"
@@ -25,6 +26,11 @@ backend_status probe_backends() {
   backend_status s;
   s.cuda_compiled = cuda::compiled();
   s.cuda_usable = cuda::usable(s.cuda_reason);
+  try {
+    s.cpu_instruction_set = isa_name(choose_cpu_isa());
+  } catch (const backend_unavailable& e) {
+    s.cpu_instruction_set = e.what();
+  }
   return s;
 }
 

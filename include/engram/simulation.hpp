@@ -27,6 +27,7 @@ struct backend_status {
   bool cuda_compiled = false;
   bool cuda_usable = false;
   std::string cuda_reason;  // why not usable, or the device name
+  std::string cpu_instruction_set;  // the CPU backend's vector loops: "baseline" (SSE2) or "avx2"
 };
 backend_status probe_backends();
 
@@ -62,6 +63,8 @@ class simulation {
   virtual recording& results() = 0;
   virtual std::string backend_name() const = 0;
   virtual int threads() const = 0;
+  // The CPU backend's vector instruction set ("baseline" or "avx2"); empty elsewhere.
+  virtual std::string instruction_set() const { return {}; }
   virtual std::vector<std::uint64_t> projection_sizes() const = 0;  // synapses per projection
   std::uint64_t synapse_count() const {
     std::uint64_t s = 0;

@@ -279,9 +279,10 @@ int info_cmd(const std::string& about) {
   fmt::print("engram {} (commit {})\n", engram::version, engram::git_commit);
   const char* spin = std::getenv("GOMP_SPINCOUNT");
   const char* policy = std::getenv("OMP_WAIT_POLICY");
-  fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads (waiting: GOMP_SPINCOUNT={}, OMP_WAIT_POLICY={})\n",
-             omp_get_max_threads(), spin ? spin : "unset", policy ? policy : "unset");
   const auto s = engram::probe_backends();
+  fmt::print("backends:\n  cpu: available, OpenMP, up to {} threads (waiting: GOMP_SPINCOUNT={}, OMP_WAIT_POLICY={}); "
+             "vector instructions: {}\n",
+             omp_get_max_threads(), spin ? spin : "unset", policy ? policy : "unset", s.cpu_instruction_set);
   if (!s.cuda_compiled) fmt::print("  cuda: unavailable: {}\n", s.cuda_reason);
   else if (!s.cuda_usable) fmt::print("  cuda: compiled in, unusable here: {}\n", s.cuda_reason);
   else fmt::print("  cuda: available: {}\n", s.cuda_reason);

@@ -2,6 +2,9 @@
 // Brunel at full size (12 500 neurons) so that every phase really runs in parallel.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
+#include "engram/errors.hpp"
 #include "engram/model_file.hpp"
 #include "engram/simulation.hpp"
 
@@ -170,5 +173,52 @@ TEST(Determinism, PoissonFastPathEqualsPerNeuronPath) {
     const auto got = run(false, threads);
     EXPECT_EQ(got.first, want.first) << threads << " threads";
     EXPECT_EQ(got.second, want.second) << threads << " threads";
+  }
+}
+
+// The CPU backend's neuron update is compiled for SSE2 and for AVX2 and picks the best the
+// CPU has (src/cpu_isa.hpp). Every model's update must give the same bits in both: COBA
+// (lif_cond_exp and its math::expf), NMDA, alpha-current and adaptive-threshold neurons, AdEx
+// (whose loop GCC leaves scalar: it must still agree).
+TEST(Determinism, SameSpikesOnEveryInstructionSet) {
+  if (std::getenv("ENGRAM_CPU_ISA")) GTEST_SKIP() << "ENGRAM_CPU_ISA is set by the caller";
+  {
+    network probe = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/models/networks/coba.json");
+    probe.run.duration = 1.0;
+    setenv("ENGRAM_CPU_ISA", "avx2", 1);
+    bool avx2 = true;
+    try {
+      make_simulation(probe, {backend_choice::cpu, 1});
+    } catch (const backend_unavailable&) {
+      avx2 = false;
+    }
+    unsetenv("ENGRAM_CPU_ISA");
+    if (!avx2) GTEST_SKIP() << "this CPU has no AVX2: only the baseline loop can run";
+  }
+  for (const char* file : {"models/networks/coba.json", "tests/gpu/data/nmda_network.json",
+                           "tests/gpu/data/alpha_ip_poisson_network.json", "tests/gpu/data/adex_network.json"}) {
+    network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/" + file);
+    net.run.duration = 300.0;
+    std::vector<std::uint64_t> spikes[2];
+    std::vector<float> v[2];
+    int k = 0;
+    for (const char* isa : {"baseline", "avx2"}) {
+      setenv("ENGRAM_CPU_ISA", isa, 1);
+      auto sim = make_simulation(net, {backend_choice::cpu, 2});
+      unsetenv("ENGRAM_CPU_ISA");
+      EXPECT_EQ(sim->instruction_set(), isa);
+      sim->advance(net.steps());
+      for (const auto& r : sim->results().spike_recorders)
+        for (std::size_t i = 0; i < r.neuron.size(); ++i) spikes[k].push_back(r.step[i] << 32 | r.neuron[i]);
+      for (int p = 0; p < static_cast<int>(net.populations.size()); ++p)
+        if (net.populations[static_cast<std::size_t>(p)].model.rfind("spike_source", 0) != 0) {
+          const auto vp = sim->state_variable(p, "v");
+          v[k].insert(v[k].end(), vp.begin(), vp.end());
+        }
+      ++k;
+    }
+    EXPECT_GT(spikes[0].size(), 100u) << file;
+    EXPECT_EQ(spikes[0], spikes[1]) << file;
+    EXPECT_EQ(v[0], v[1]) << file;  // bitwise
   }
 }
