@@ -30,6 +30,19 @@ ENGRAM_HOST_DEVICE inline double unit_from_word(std::uint32_t w) {
   return (static_cast<double>(w) + 0.5) * (1.0 / 4294967296.0);
 }
 
+// The largest word w with unit_from_word(w) <= exp_minus_lambda (no event), or -1 if there is
+// none: a word above it gives at least one event. A scan of many neurons' words then compares
+// integers and converts only the few words with events to doubles (host only; computed once
+// per stimulus). Found from the rounded guess by stepping with unit_from_word itself, so it is
+// exact.
+inline std::int64_t quiet_word_limit(double exp_minus_lambda) {
+  const double guess = exp_minus_lambda * 4294967296.0 - 0.5;
+  std::int64_t w = guess < -1.0 ? -1 : guess > 4294967295.0 ? 4294967295 : static_cast<std::int64_t>(guess);
+  while (w >= 0 && unit_from_word(static_cast<std::uint32_t>(w)) > exp_minus_lambda) --w;
+  while (w < 4294967295 && unit_from_word(static_cast<std::uint32_t>(w + 1)) <= exp_minus_lambda) ++w;
+  return w;
+}
+
 // The Philox block of four neighbouring neurons (4g .. 4g+3) in one step, for single-chunk
 // stimuli: word k belongs to neuron 4g + k. Drawing a block per neuron spent three quarters of
 // every block, and the Philox rounds were most of the cost of Poisson input (7.7 ns of 10 per

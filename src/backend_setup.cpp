@@ -132,6 +132,7 @@ stimulus_plans plan_stimuli(const network& net) {
         pp.chunks.push_back(chunks);
         pp.chunk_lambda.push_back(lambda / chunks);
         pp.exp_minus.push_back(std::exp(-lambda / chunks));
+        pp.quiet_word.push_back(quiet_word_limit(pp.exp_minus.back()));
       }
       plans.poisson.push_back(std::move(pp));
       continue;

@@ -36,6 +36,7 @@ struct poisson_plan {
   std::vector<std::uint32_t> neurons;  // empty = all
   std::vector<std::uint32_t> chunks;   // per selected neuron (or one for all)
   std::vector<double> chunk_lambda, exp_minus;
+  std::vector<std::int64_t> quiet_word;  // quiet_word_limit(exp_minus) (models/poisson.hpp)
   float weight = 0;
   std::uint64_t start = 0, stop = 0;   // active steps [start, stop)
 };

@@ -135,6 +135,7 @@ class cpu_simulation final : public simulation {
       timer.mark("column_index");
     }
     stims_ = plan_stimuli(net);
+    for (const auto& ps : pops_) poisson_words_.resize(std::max<std::size_t>(poisson_words_.size(), (ps.n + 3) / 4 * 4));
     rec_ = setup_recording(net);
     take_weight_snapshots(0);
     timer.mark("stimuli_and_recorders");
@@ -274,6 +275,17 @@ class cpu_simulation final : public simulation {
     }
   }
 
+  // The Philox words of groups [g0, g1) of four neurons of a Poisson stimulus in one step
+  // (poisson_block_of_four), neuron i's in out[i]. Not inlined, so that the loop, with its
+  // pointer in a register, vectorizes.
+  __attribute__((noinline)) static void draw_poisson_words(std::uint64_t seed, std::uint32_t object, std::uint32_t step,
+                                                           std::uint64_t g0, std::uint64_t g1, std::uint32_t* out) {
+    for (std::uint64_t g = g0; g < g1; ++g) {
+      const auto r = poisson_block_of_four(seed, object, static_cast<std::uint32_t>(g), step);
+      for (int k = 0; k < 4; ++k) out[4 * g + k] = r.v[k];
+    }
+  }
+
   void stimulate(std::uint64_t t) {
     for (const auto& s : stims_.currents) {  // only populations with currents ever change i_stim
       auto& x = pops_[static_cast<std::size_t>(s.pop)].i_stim;
@@ -288,14 +300,25 @@ class cpu_simulation final : public simulation {
       const bool per_neuron = s.chunks.size() > 1;
       if (s.neurons.empty() && !per_neuron && s.chunks[0] == 1) {  // one Philox block per four neurons
         const double lambda = s.chunk_lambda[0], e = s.exp_minus[0];
-        for_each_index((count + 3) / 4, count >= parallel_min_neurons, [&](std::uint64_t g) {
-          const auto r = poisson_block_of_four(seed, s.id, static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(t));
-          for (std::uint64_t k = 0; k < 4 && 4 * g + k < count; ++k) {
-            const double u = unit_from_word(r.v[k]);
-            if (u <= e) continue;  // no event: the common case of weak input
-            in[4 * g + k] += static_cast<real>(poisson_inversion(u, lambda, e)) * s.weight;
+        const std::int64_t quiet = s.quiet_word[0];
+        std::uint32_t* words = poisson_words_.data();
+        // First every group's words (a loop GCC vectorizes), then a scan that converts only the
+        // words with events: the common case of weak input is an integer comparison.
+        const auto range = [&](std::uint64_t lo, std::uint64_t hi) {
+          draw_poisson_words(seed, s.id, static_cast<std::uint32_t>(t), lo / 4, (hi + 3) / 4, words);
+          for (std::uint64_t i = lo; i < hi; ++i)
+            if (static_cast<std::int64_t>(words[i]) > quiet)
+              in[i] += static_cast<real>(poisson_inversion(unit_from_word(words[i]), lambda, e)) * s.weight;
+        };
+        if (count >= parallel_min_neurons && threads_ > 1) {
+#pragma omp parallel num_threads(threads_)
+          {
+            const auto k = static_cast<std::uint64_t>(omp_get_thread_num()), parts = static_cast<std::uint64_t>(omp_get_num_threads());
+            range(count * k / parts / 4 * 4, k + 1 == parts ? count : count * (k + 1) / parts / 4 * 4);  // whole groups
           }
-        });
+        } else {
+          range(0, count);
+        }
         continue;
       }
       for_each_index(count, count >= parallel_min_neurons, [&](std::uint64_t k) {
@@ -769,6 +792,7 @@ class cpu_simulation final : public simulation {
   cpu_isa isa_ = cpu_isa::baseline;  // the vectorized loops' instruction set (cpu_isa.hpp)
   std::uint64_t step_ = 0;
   std::vector<population_state> pops_;
+  std::vector<std::uint32_t> poisson_words_;  // scratch of stimulate(): 4 per group of four neurons of the largest population
   std::vector<synapse_table> tables_;
   std::vector<int> proj_target_, proj_port_;
   std::vector<plastic_projection> plastic_;

@@ -139,3 +139,25 @@ TEST(Poisson, NeighboursShareABlockIndependently) {
   EXPECT_NEAR(corr, 0.0, 5.0 / std::sqrt(static_cast<double>(n)));  // 5 standard errors
 }
 
+
+// The CPU backend skips a neuron's word without converting it when it is at most
+// quiet_word_limit(exp(-lambda)): exactly the words whose uniform gives no event.
+TEST(Poisson, QuietWordLimitSplitsWordsExactly) {
+  for (double lambda : {1e-9, 1e-6, 0.05, 0.5, 2.0, 8.0, 25.0}) {
+    const double e = std::exp(-lambda);
+    const std::int64_t limit = quiet_word_limit(e);
+    ASSERT_GE(limit, -1);
+    ASSERT_LE(limit, 4294967295);
+    const auto quiet = [&](std::int64_t w) { return unit_from_word(static_cast<std::uint32_t>(w)) <= e; };
+    if (limit >= 0) EXPECT_TRUE(quiet(limit)) << lambda;
+    if (limit < 4294967295) EXPECT_FALSE(quiet(limit + 1)) << lambda;
+    for (std::int64_t w = std::max<std::int64_t>(0, limit - 1000); w <= std::min<std::int64_t>(4294967295, limit + 1000); ++w)
+      ASSERT_EQ(w <= limit, quiet(w)) << "lambda " << lambda << ", word " << w;
+    for (std::uint32_t i = 0; i < 100000; ++i) {
+      const std::uint32_t w = rng::block(7, rng::domain::poisson, 1, i, 0, 0).v[0];
+      ASSERT_EQ(static_cast<std::int64_t>(w) <= limit, quiet(w)) << "lambda " << lambda << ", word " << w;
+    }
+  }
+  EXPECT_EQ(quiet_word_limit(0.0), -1);          // every word has an event
+  EXPECT_EQ(quiet_word_limit(1.0), 4294967295);  // no word has one
+}
