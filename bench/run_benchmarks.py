@@ -211,6 +211,10 @@ def run_engram(engram, model_file, out_dir, threads, timeout, desc, duration_ms)
         # engram's own count, where the manifest has it (not in the spec; kept for cross-checks)
         'synaptic_events_manifest': tm.get('synaptic_events'),
         'synaptic_events_per_s_manifest': tm.get('synaptic_events_per_s')})
+    # engram's own peak (VmHWM): the wait4 figure also holds the size of this Python process,
+    # which forked it (800 MB once Brian 2 is loaded)
+    if man.get('peak_memory_bytes'):
+        row['peak_rss_bytes'] = rss = int(man['peak_memory_bytes'])
     if rss and man.get('synapses'):
         row['rss_bytes_per_synapse'] = rss / float(man['synapses'])
     return row

@@ -22,6 +22,18 @@ using json = nlohmann::json;
 
 namespace {
 
+// The process's peak resident memory in bytes (VmHWM of /proc/self/status; 0 where there is
+// none). Unlike getrusage's maxrss, which keeps the size of whatever process forked and then
+// executed engram (a Python benchmark script with Brian 2 loaded: 800 MB), VmHWM starts again
+// at exec, so it is engram's own.
+std::uint64_t peak_resident_bytes() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:   123 kB"
+  return 0;
+}
+
 // Renames a finished temporary file into place; failures are I/O errors (exit code 3).
 void move_into_place(const fs::path& tmp, const fs::path& dst) {
   std::error_code ec;
@@ -235,6 +247,7 @@ void write_output(const std::string& dir_name, const network& net, simulation& s
   if (info.first_step) manifest["timing"]["resumed_at_ms"] = static_cast<double>(info.first_step) * dt;
   manifest["synapses"] = sim.synapse_count();
   manifest["bytes_per_synapse"] = sim.bytes_per_synapse();
+  if (const std::uint64_t peak = peak_resident_bytes()) manifest["peak_memory_bytes"] = peak;
   json pops = json::object();
   for (std::size_t p = 0; p < net.populations.size(); ++p) {
     const double n = static_cast<double>(net.populations[p].size);

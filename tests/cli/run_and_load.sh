@@ -27,6 +27,11 @@ st = m["timing"]["build_stages_s"]
 assert {"backend_choice", "memory_estimate", "neurons", "connectivity", "stimuli_and_recorders"} <= set(st), list(st)
 assert all(v >= 0 for v in st.values()), st
 assert abs(sum(st.values()) - m["timing"]["build_s"]) <= 0.01 + 0.05 * m["timing"]["build_s"], (st, m["timing"]["build_s"])
+# Peak memory: engram's own (VmHWM), at least what its synapses occupy, far below the 24 GiB
+# machine; the CPU backend names its vector instructions.
+assert m["peak_memory_bytes"] >= m["synapses"] * m["bytes_per_synapse"], (m["peak_memory_bytes"], m["synapses"])
+assert m["peak_memory_bytes"] < 4 << 30, m["peak_memory_bytes"]
+assert m["instruction_set"] in ("baseline", "avx2"), m.get("instruction_set")
 names = {f["name"] for f in m["files"]}
 for f in m["files"]:
     a = np.load(os.path.join(out, f["name"]))
