@@ -415,6 +415,11 @@ class cpu_simulation final : public simulation {
   void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
     const synapse_table& tab = tables_[j];
     const std::uint64_t now = t % ring_len_;
+    // Where the ring cells are scattered over more memory than the caches hold (the full
+    // microcircuit: 50 MB), the cell prefetch_ahead synapses ahead is requested early, so that
+    // many misses overlap (propagation 11.4 -> 5.9 s per biological second on 2 threads).
+    // Below prefetch_min_ring_bytes the requests only cost time (Brunel 12.5 k: ~5%).
+    const bool far = ring_.size() * sizeof(std::int64_t) >= prefetch_min_ring_bytes;
     by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
       const std::uint32_t* target = tab.target.data();
       for (const std::uint32_t pre : ps.spikes) {
@@ -424,11 +429,17 @@ class cpu_simulation final : public simulation {
           b = std::lower_bound(b, e, lo);
           e = std::lower_bound(b, e, hi);
         }
-        for (auto s = static_cast<std::uint64_t>(b - target); s < static_cast<std::uint64_t>(e - target); ++s)
+        const auto first = static_cast<std::uint64_t>(b - target), last = static_cast<std::uint64_t>(e - target);
+        for (std::uint64_t s = first; s < last; ++s) {
+          if (far && s + prefetch_ahead < last)
+            __builtin_prefetch(ring + arrival_row(now, tab.delay[s + prefetch_ahead], ring_len_) * n + tab.target[s + prefetch_ahead], 1);
           ring[arrival_row(now, tab.delay[s], ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
+        }
       }
     });
   }
+  static constexpr std::uint64_t prefetch_ahead = 64;                  // synapses (16: 9.7 s, 32: 6.4, 64: 5.9, 128: 5.9)
+  static constexpr std::uint64_t prefetch_min_ring_bytes = 8ull << 20;  // all ring cells
 
   // A procedural projection regenerates each spike's row, each thread the segments of its range
   // of targets: the same synapses, in the same order, as a stored row.
