@@ -23,11 +23,10 @@ def run(model, out, backend, threads):
     cmd = [ENGRAM, "run", model, "--out", out, "--backend", backend, "--quiet"]
     if threads:
         cmd += ["--threads", str(threads)]
-    child = subprocess.Popen(cmd)
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    if subprocess.run(cmd).returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed")
-    return json.load(open(os.path.join(out, "manifest.json"))), usage.ru_maxrss / 1024.0
+    m = json.load(open(os.path.join(out, "manifest.json")))
+    return m, m["peak_memory_bytes"] / 2**20  # engram's own peak (VmHWM), not this script's
 
 
 def row(name, storage, m, rss):

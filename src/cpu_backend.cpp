@@ -108,6 +108,7 @@ class cpu_simulation final : public simulation {
       total += static_cast<std::uint64_t>(pops_[p].n_ports) * ring_len_ * pops_[p].n;
     }
     resize_populated(ring_, total);  // zero, as a fresh ring (large networks: every thread makes its pages present)
+    prefetch_ring_ = total * sizeof(std::int64_t) >= prefetch_min_ring_bytes;
     std::vector<std::vector<plasticity_setup>> setups;
     for (std::size_t j = 0; j < tables_.size(); ++j) setups.push_back(setup_plasticity(net, j, tables_[j].size()));
     const auto hist = spike_history_lengths(net, setups);
@@ -249,6 +250,25 @@ class cpu_simulation final : public simulation {
     }
   }
 
+  // Runs range(lo, hi) over [0, n) split into contiguous ranges, one per thread when
+  // `parallel` (as few as there are granules), each starting at a multiple of `granule`; else
+  // range(0, n) inline (see for_each_index).
+  template <class Range>
+  void for_each_range(std::uint64_t n, bool parallel, std::uint64_t granule, Range&& range) {
+    const std::uint64_t granules = (n + granule - 1) / granule;
+    const int parts = parallel ? static_cast<int>(std::min<std::uint64_t>(threads_, granules)) : 1;
+    if (parts < 2) {
+      range(std::uint64_t{0}, n);
+      return;
+    }
+#pragma omp parallel num_threads(parts)
+    {
+      const auto part = static_cast<std::uint64_t>(omp_get_thread_num()), of = static_cast<std::uint64_t>(omp_get_num_threads());
+      const auto bound = [&](std::uint64_t k) { return std::min(n, granules * k / of * granule); };
+      range(bound(part), bound(part + 1));
+    }
+  }
+
   // ---- phases (called by engine_step) ----
   void lap_start() {
     lap_start_ = std::chrono::steady_clock::now();
@@ -310,15 +330,7 @@ class cpu_simulation final : public simulation {
             if (static_cast<std::int64_t>(words[i]) > quiet)
               in[i] += static_cast<real>(poisson_inversion(unit_from_word(words[i]), lambda, e)) * s.weight;
         };
-        if (count >= parallel_min_neurons && threads_ > 1) {
-#pragma omp parallel num_threads(threads_)
-          {
-            const auto k = static_cast<std::uint64_t>(omp_get_thread_num()), parts = static_cast<std::uint64_t>(omp_get_num_threads());
-            range(count * k / parts / 4 * 4, k + 1 == parts ? count : count * (k + 1) / parts / 4 * 4);  // whole groups
-          }
-        } else {
-          range(0, count);
-        }
+        for_each_range(count, count >= parallel_min_neurons, 4, range);  // whole groups of four
         continue;
       }
       for_each_index(count, count >= parallel_min_neurons, [&](std::uint64_t k) {
@@ -397,29 +409,15 @@ class cpu_simulation final : public simulation {
     const std::uint64_t n = pops_[tgt].n;
     std::int64_t* ring = ring_.data() + ring_base_[tgt] + static_cast<std::uint64_t>(proj_port_[j]) * ring_len_ * n;
     const std::uint64_t work = ps.spikes.size() * (tables_[j].size() / std::max<std::uint64_t>(1, ps.n) + 1);
-    const std::uint64_t granules = (n + granule - 1) / granule;
-    const int parts = work >= parallel_min_synapses ? static_cast<int>(std::min<std::uint64_t>(threads_, granules)) : 1;
-    const auto bound = [&](std::uint64_t part) {
-      return static_cast<std::uint32_t>(std::min(n, granules * part / static_cast<std::uint64_t>(parts) * granule));
-    };
-    const auto range = [&](std::uint64_t part) { walk(ring, n, bound(part), bound(part + 1)); };
-    if (parts > 1) {  // not an if() clause: see for_each_index
-#pragma omp parallel num_threads(parts)
-      range(static_cast<std::uint64_t>(omp_get_thread_num()));
-    } else {
-      range(0);
-    }
+    for_each_range(n, work >= parallel_min_synapses, granule, [&](std::uint64_t lo, std::uint64_t hi) {
+      walk(ring, n, static_cast<std::uint32_t>(lo), static_cast<std::uint32_t>(hi));
+    });
   }
 
   template <class WeightOf>
   void propagate_projection(const population_state& ps, std::size_t j, std::uint64_t t, WeightOf&& weight_of) {
     const synapse_table& tab = tables_[j];
     const std::uint64_t now = t % ring_len_;
-    // Where the ring cells are scattered over more memory than the caches hold (the full
-    // microcircuit: 50 MB), the cell prefetch_ahead synapses ahead is requested early, so that
-    // many misses overlap (propagation 11.4 -> 5.9 s per biological second on 2 threads).
-    // Below prefetch_min_ring_bytes the requests only cost time (Brunel 12.5 k: ~5%).
-    const bool far = ring_.size() * sizeof(std::int64_t) >= prefetch_min_ring_bytes;
     by_target_range(ps, j, [&](std::int64_t* ring, std::uint64_t n, std::uint32_t lo, std::uint32_t hi) {
       const std::uint32_t* target = tab.target.data();
       for (const std::uint32_t pre : ps.spikes) {
@@ -431,15 +429,21 @@ class cpu_simulation final : public simulation {
         }
         const auto first = static_cast<std::uint64_t>(b - target), last = static_cast<std::uint64_t>(e - target);
         for (std::uint64_t s = first; s < last; ++s) {
-          if (far && s + prefetch_ahead < last)
+          if (prefetch_ring_ && s + prefetch_ahead < last)
             __builtin_prefetch(ring + arrival_row(now, tab.delay[s + prefetch_ahead], ring_len_) * n + tab.target[s + prefetch_ahead], 1);
           ring[arrival_row(now, tab.delay[s], ring_len_) * n + tab.target[s]] += to_fixed(weight_of(tab, s));
         }
       }
     });
   }
-  static constexpr std::uint64_t prefetch_ahead = 64;                  // synapses (16: 9.7 s, 32: 6.4, 64: 5.9, 128: 5.9)
+  // Where the ring cells are scattered over more memory than the caches hold (the full
+  // microcircuit: 50 MB), propagation requests the cell prefetch_ahead synapses ahead early, so
+  // that many misses overlap (11.4 -> 5.9 s per biological second on 2 threads; 16 ahead: 9.7,
+  // 32: 6.4, 128: 5.9). Below prefetch_min_ring_bytes the requests only cost time (Brunel
+  // 12.5 k: ~5%).
+  static constexpr std::uint64_t prefetch_ahead = 64;                   // synapses
   static constexpr std::uint64_t prefetch_min_ring_bytes = 8ull << 20;  // all ring cells
+  bool prefetch_ring_ = false;
 
   // A procedural projection regenerates each spike's row, each thread the segments of its range
   // of targets: the same synapses, in the same order, as a stored row.
@@ -584,15 +588,8 @@ class cpu_simulation final : public simulation {
     const real* input = ps.input.data();
     const real* i_stim = ps.i_stim.data();
     const auto loop = isa_ == cpu_isa::avx2 ? &update_loop<M>::avx2 : &update_loop<M>::baseline;
-    if (n >= parallel_min_neurons && threads_ > 1) {
-#pragma omp parallel num_threads(threads_)
-      {
-        const auto t = static_cast<std::uint64_t>(omp_get_thread_num()), parts = static_cast<std::uint64_t>(omp_get_num_threads());
-        loop(d, soa, input, i_stim, fired, n, n * t / parts, n * (t + 1) / parts);
-      }
-    } else {
-      loop(d, soa, input, i_stim, fired, n, 0, n);
-    }
+    for_each_range(n, n >= parallel_min_neurons, 1,
+                   [&](std::uint64_t lo, std::uint64_t hi) { loop(d, soa, input, i_stim, fired, n, lo, hi); });
     for (std::uint64_t i = 0; i < n; ++i) {
       if (fired[i] & 2)
         throw simulation_error(fmt::format("neuron {} of population {} has a NaN membrane potential at step {} "

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "engram/errors.hpp"
+#include "cpu_isa.hpp"
 #include "engram/model_file.hpp"
 #include "engram/simulation.hpp"
 
@@ -182,19 +182,7 @@ TEST(Determinism, PoissonFastPathEqualsPerNeuronPath) {
 // (whose loop GCC leaves scalar: it must still agree).
 TEST(Determinism, SameSpikesOnEveryInstructionSet) {
   if (std::getenv("ENGRAM_CPU_ISA")) GTEST_SKIP() << "ENGRAM_CPU_ISA is set by the caller";
-  {
-    network probe = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/models/networks/coba.json");
-    probe.run.duration = 1.0;
-    setenv("ENGRAM_CPU_ISA", "avx2", 1);
-    bool avx2 = true;
-    try {
-      make_simulation(probe, {backend_choice::cpu, 1});
-    } catch (const backend_unavailable&) {
-      avx2 = false;
-    }
-    unsetenv("ENGRAM_CPU_ISA");
-    if (!avx2) GTEST_SKIP() << "this CPU has no AVX2: only the baseline loop can run";
-  }
+  if (!cpu_supports(cpu_isa::avx2)) GTEST_SKIP() << "this CPU has no AVX2: only the baseline loop can run";
   for (const char* file : {"models/networks/coba.json", "tests/gpu/data/nmda_network.json",
                            "tests/gpu/data/alpha_ip_poisson_network.json", "tests/gpu/data/adex_network.json"}) {
     network net = load_model_file(std::string(ENGRAM_SOURCE_DIR) + "/" + file);
