@@ -196,8 +196,10 @@ int run(const run_args& given) {
       if (!a.quiet && !tty) fmt::print(stderr, "engram: checkpoint at {:.1f} ms\n", static_cast<double>(sim->steps_done()) * dt);
     }
     const double spent = wall() - before;
-    // Aim for about 0.25 s of wall time per chunk so progress stays fresh.
-    if (spent < 0.1) chunk *= 2;
+    // Aim for about 0.25 s of wall time per chunk so progress stays fresh. Never past the run:
+    // where checkpoints cut the chunks short, doubling forever overflowed it to 0 steps (a hang
+    // after the 62nd checkpoint).
+    if (spent < 0.1 && chunk < total) chunk *= 2;
     else if (spent > 0.5 && chunk > 1) chunk /= 2;
     const double now = wall();
     if (!a.quiet && now > 2.0 && now - last_print >= 1.0) {
