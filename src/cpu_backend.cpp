@@ -556,8 +556,8 @@ class cpu_simulation final : public simulation {
   template <class M>
   struct update_loop {
     using D = typename M::derived;
-    __attribute__((always_inline)) static void run(const D& d, real* soa, const real* input, const real* i_stim,
-                                                   std::uint8_t* fired, std::uint64_t n, std::uint64_t lo, std::uint64_t hi) {
+    static void run(const D& d, real* soa, const real* input, const real* i_stim,
+                  std::uint8_t* fired, std::uint64_t n, std::uint64_t lo, std::uint64_t hi) {
 #pragma GCC ivdep
       for (std::uint64_t i = lo; i < hi; ++i) {
         auto s = load_state<typename M::state>(soa, n, i);

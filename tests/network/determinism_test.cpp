@@ -179,7 +179,7 @@ TEST(Determinism, PoissonFastPathEqualsPerNeuronPath) {
 // The CPU backend's neuron update is compiled for SSE2 and for AVX2 and picks the best the
 // CPU has (src/cpu_isa.hpp). Every model's update must give the same bits in both: COBA
 // (lif_cond_exp and its math::expf), NMDA, alpha-current and adaptive-threshold neurons, AdEx
-// (whose loop GCC leaves scalar: it must still agree).
+// (its RK4 step, with four expf calls, vectorized at both levels).
 TEST(Determinism, SameSpikesOnEveryInstructionSet) {
   if (std::getenv("ENGRAM_CPU_ISA")) GTEST_SKIP() << "ENGRAM_CPU_ISA is set by the caller";
   if (!cpu_supports(cpu_isa::avx2)) GTEST_SKIP() << "this CPU has no AVX2: only the baseline loop can run";
